@@ -1,0 +1,1 @@
+"""ClientDesk: a Telegram CRM and helpdesk for client relations specialists."""

@@ -1,0 +1,43 @@
+"""CLI: `python -m bot [run|polling|webhook|migrate]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from bot.config import Mode, SettingsError, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="ClientDesk bot")
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="run",
+        choices=["run", "polling", "webhook", "migrate"],
+        help="run (in MODE, the default), polling, webhook, or migrate the database and exit",
+    )
+    args = parser.parse_args(argv)
+    overrides = {"mode": Mode(args.command)} if args.command in ("polling", "webhook") else {}
+    try:
+        settings = load_settings(**overrides)
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+
+    from bot import app
+    from bot.logs import setup_logging
+
+    setup_logging(settings.log_level, settings.log_format)
+    if args.command == "migrate":
+        asyncio.run(app.run_migrations(settings))
+        return 0
+    application = app.create_app(settings)
+    runner = app.run_webhook if settings.mode is Mode.WEBHOOK else app.run_polling
+    asyncio.run(runner(application))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Bot command lists per language and per role scope (`set_my_commands`)."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from aiogram.utils.i18n import I18n
+
+from bot.i18n import SUPPORTED_LOCALES
+from bot.services.actors import Actor
+from bot.services.staff import invitable_roles
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated later, per locale."""
+    return message
+
+
+START = ("start", N_("Main menu"))
+HELP = ("help", N_("What I can do"))
+LANGUAGE = ("language", N_("Change the language"))
+PRIVACY = ("privacy", N_("My data and consent"))
+INVITE = ("invite", N_("Invite a staff member"))
+
+CLIENT_COMMANDS = (START, HELP, LANGUAGE, PRIVACY)
+
+
+def _commands(i18n: I18n, locale: str, entries: tuple[tuple[str, str], ...]) -> list[BotCommand]:
+    return [
+        BotCommand(command=name, description=i18n.gettext(text, locale=locale))
+        for name, text in entries
+    ]
+
+
+def staff_entries(actor: Actor) -> tuple[tuple[str, str], ...]:
+    entries: tuple[tuple[str, str], ...] = (START, HELP, LANGUAGE)
+    if invitable_roles(actor):
+        entries += (INVITE,)
+    return entries
+
+
+async def publish_client_commands(bot: Bot, i18n: I18n) -> None:
+    """Clients see these in every private chat, in their Telegram language."""
+    scope = BotCommandScopeAllPrivateChats()
+    for locale in SUPPORTED_LOCALES:
+        await bot.set_my_commands(
+            _commands(i18n, locale, CLIENT_COMMANDS), scope=scope, language_code=locale
+        )
+    await bot.set_my_commands(_commands(i18n, i18n.default_locale, CLIENT_COMMANDS), scope=scope)
+
+
+async def publish_staff_commands(bot: Bot, i18n: I18n, actor: Actor) -> None:
+    """A staff member's own chat gets his role's commands in his chosen language."""
+    await bot.set_my_commands(
+        _commands(i18n, actor.locale, staff_entries(actor)),
+        scope=BotCommandScopeChat(chat_id=actor.telegram_id),
+    )

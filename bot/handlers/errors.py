@@ -1,0 +1,57 @@
+"""Errors: outdated dialog buttons get a hint; anything else is logged and apologised for."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram import Bot, Router
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import Chat, ErrorEvent
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent
+
+from bot.handlers.texts import stale_button
+
+logger = logging.getLogger(__name__)
+
+
+def router() -> Router:
+    r = Router(name=__name__)
+    r.errors.register(on_outdated_dialog, ExceptionTypeFilter(UnknownIntent, OutdatedIntent))
+    r.errors.register(on_error)
+    return r
+
+
+def _locale(data: dict[str, Any], i18n: I18n) -> str:
+    actor = data.get("actor")
+    return actor.locale if actor is not None else i18n.default_locale
+
+
+async def on_outdated_dialog(event: ErrorEvent, i18n: I18n, **data: Any) -> None:
+    callback = event.update.callback_query
+    if callback is None:
+        return
+    with i18n.context(), i18n.use_locale(_locale(data, i18n)):
+        text = stale_button()
+    await callback.answer(text, show_alert=True)
+
+
+async def on_error(event: ErrorEvent, bot: Bot, i18n: I18n, **data: Any) -> None:
+    logger.error(
+        "Update %s failed: %r",
+        event.update.update_id,
+        event.exception,
+        exc_info=event.exception,
+        extra={"update_id": event.update.update_id},
+    )
+    chat: Chat | None = data.get("event_chat")
+    if chat is None:
+        return
+    with i18n.context(), i18n.use_locale(_locale(data, i18n)):
+        text = _("Sorry, something went wrong on our side. Please try again.")
+    try:
+        await bot.send_message(chat.id, text)
+    except Exception:
+        logger.warning("Could not send the apology for update %s", event.update.update_id)

@@ -1,0 +1,28 @@
+"""/invite for admins and the head of sales; everyone else learns nothing."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import Message
+from aiogram_dialog import DialogManager, StartMode
+
+from bot.dialogs.invite.states import InviteStaff
+from bot.handlers.texts import unknown_command
+from bot.keyboards.menu import INVITE
+from bot.services.actors import Actor
+from bot.services.staff import invitable_roles
+
+
+def router() -> Router:
+    r = Router(name=__name__)
+    r.message.register(on_invite, Command("invite"))
+    r.message.register(on_invite, F.text == INVITE)
+    return r
+
+
+async def on_invite(message: Message, actor: Actor, dialog_manager: DialogManager) -> None:
+    if not invitable_roles(actor):
+        await message.answer(unknown_command())
+        return
+    await dialog_manager.start(InviteStaff.role, mode=StartMode.RESET_STACK)

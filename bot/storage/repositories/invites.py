@@ -1,0 +1,58 @@
+"""Single-use staff invites; tokens are stored only as hashes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.dto import InviteDTO
+from bot.storage.enums import Role
+from bot.storage.models import StaffInvite
+
+
+def to_dto(row: StaffInvite) -> InviteDTO:
+    return InviteDTO(
+        id=row.id,
+        role=Role(row.role),
+        created_by=row.created_by,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        used_at=row.used_at,
+        used_by=row.used_by,
+    )
+
+
+class InviteRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self, *, token_hash: str, role: Role, created_by: int, now: datetime, expires_at: datetime
+    ) -> InviteDTO:
+        row = StaffInvite(
+            token_hash=token_hash,
+            role=role.value,
+            created_by=created_by,
+            created_at=now,
+            expires_at=expires_at,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return to_dto(row)
+
+    async def by_token_hash(self, token_hash: str) -> InviteDTO | None:
+        row = await self._session.scalar(
+            select(StaffInvite).where(StaffInvite.token_hash == token_hash)
+        )
+        return to_dto(row) if row else None
+
+    async def mark_used(self, invite_id: int, *, user_id: int, now: datetime) -> bool:
+        """Claims the invite; False when someone else used it first (single use under races)."""
+        result = await self._session.execute(
+            update(StaffInvite)
+            .where(StaffInvite.id == invite_id, StaffInvite.used_at.is_(None))
+            .values(used_at=now, used_by=user_id)
+        )
+        return result.rowcount == 1

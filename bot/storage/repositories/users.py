@@ -1,0 +1,93 @@
+"""Users: clients and staff, keyed by their Telegram id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.dto import UserDTO
+from bot.storage.enums import Role
+from bot.storage.models import User
+
+
+def to_dto(row: User) -> UserDTO:
+    return UserDTO(
+        id=row.id,
+        telegram_id=row.telegram_id,
+        full_name=row.full_name,
+        username=row.username,
+        role=Role(row.role),
+        locale=row.locale,
+        timezone=row.timezone,
+        consent_given_at=row.consent_given_at,
+        consent_withdrawn_at=row.consent_withdrawn_at,
+        source=row.source,
+        created_at=row.created_at,
+    )
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: int) -> UserDTO | None:
+        row = await self._session.get(User, user_id)
+        return to_dto(row) if row else None
+
+    async def by_telegram_id(self, telegram_id: int) -> UserDTO | None:
+        row = await self._session.scalar(select(User).where(User.telegram_id == telegram_id))
+        return to_dto(row) if row else None
+
+    async def add(
+        self,
+        *,
+        telegram_id: int,
+        role: Role,
+        locale: str,
+        timezone: str,
+        now: datetime,
+        full_name: str | None = None,
+        username: str | None = None,
+        consent_given_at: datetime | None = None,
+        source: str | None = None,
+    ) -> UserDTO:
+        row = User(
+            telegram_id=telegram_id,
+            full_name=full_name,
+            username=username,
+            role=role.value,
+            locale=locale,
+            timezone=timezone,
+            consent_given_at=consent_given_at,
+            source=source,
+            created_at=now,
+            updated_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return to_dto(row)
+
+    async def update(self, user_id: int, *, now: datetime, **fields: object) -> UserDTO:
+        """Sets the given columns; `role` may be passed as a Role."""
+        values = {k: (v.value if isinstance(v, Role) else v) for k, v in fields.items()}
+        await self._session.execute(
+            update(User).where(User.id == user_id).values(**values, updated_at=now)
+        )
+        row = await self._session.get(User, user_id, populate_existing=True)
+        assert row is not None
+        return to_dto(row)
+
+    async def delete(self, user_id: int) -> None:
+        await self._session.execute(delete(User).where(User.id == user_id))
+
+    async def staff(self) -> list[UserDTO]:
+        rows = await self._session.scalars(
+            select(User).where(User.role != Role.CLIENT.value).order_by(User.id)
+        )
+        return [to_dto(row) for row in rows]
+
+    async def count_by_role(self) -> dict[Role, int]:
+        rows = await self._session.execute(select(User.role, func.count()).group_by(User.role))
+        return {Role(role): count for role, count in rows.all()}

@@ -1,0 +1,17 @@
+"""Unit of work: one session, the repositories on it; whoever opened it commits."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.repositories.audit import AuditRepository
+from bot.storage.repositories.invites import InviteRepository
+from bot.storage.repositories.users import UserRepository
+
+
+class UnitOfWork:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.users = UserRepository(session)
+        self.invites = InviteRepository(session)
+        self.audit = AuditRepository(session)

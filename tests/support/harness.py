@@ -1,0 +1,157 @@
+"""Drives the real Dispatcher with updates, as people in private chats would."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram.methods import EditMessageText, SendMessage
+from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
+
+from bot.app import App
+from tests.support.recording_session import Call, RecordingSession
+
+_update_ids = itertools.count(1)
+_message_ids = itertools.count(1)
+
+
+@dataclass
+class Person:
+    """Someone chatting with the bot; every action returns the calls the bot made for it."""
+
+    harness: Harness
+    user_id: int
+    first_name: str = "Ivan"
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = "ru"
+    seen: list[Call] = field(default_factory=list)
+
+    def _user(self) -> dict[str, Any]:
+        user = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
+        if self.last_name:
+            user["last_name"] = self.last_name
+        if self.username:
+            user["username"] = self.username
+        if self.language_code:
+            user["language_code"] = self.language_code
+        return user
+
+    def _chat(self) -> dict[str, Any]:
+        return {"id": self.user_id, "type": "private", "first_name": self.first_name}
+
+    async def send(self, text: str) -> list[Call]:
+        message: dict[str, Any] = {
+            "message_id": next(_message_ids),
+            "date": int(datetime.now(UTC).timestamp()),
+            "chat": self._chat(),
+            "from": self._user(),
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return await self.harness.feed({"message": message})
+
+    async def send_content(self, **content: Any) -> list[Call]:
+        """A non-text message, e.g. send_content(sticker={...})."""
+        message = {
+            "message_id": next(_message_ids),
+            "date": int(datetime.now(UTC).timestamp()),
+            "chat": self._chat(),
+            "from": self._user(),
+            **content,
+        }
+        return await self.harness.feed({"message": message})
+
+    async def press_data(self, data: str, message_id: int) -> list[Call]:
+        callback = {
+            "id": str(next(_update_ids)),
+            "from": self._user(),
+            "chat_instance": str(self.user_id),
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": int(datetime.now(UTC).timestamp()),
+                "chat": self._chat(),
+                "from": {"id": 123456789, "is_bot": True, "first_name": "ClientDesk"},
+                "text": "…",
+            },
+        }
+        return await self.harness.feed({"callback_query": callback})
+
+    async def press(self, label: str) -> list[Call]:
+        """Presses the newest inline button with this label in this chat."""
+        for message_id, markup in reversed(self.harness.inline_keyboards(self.user_id)):
+            for row in markup.inline_keyboard:
+                for button in row:
+                    if button.text == label:
+                        assert button.callback_data is not None
+                        return await self.press_data(button.callback_data, message_id)
+        raise AssertionError(f"no inline button {label!r} in chat {self.user_id}")
+
+    def texts(self) -> list[str]:
+        return self.harness.texts(self.user_id)
+
+    def last_text(self) -> str:
+        texts = self.texts()
+        assert texts, f"the bot sent nothing to {self.user_id}"
+        return texts[-1]
+
+    def menu(self) -> list[str]:
+        """Labels of the newest reply keyboard sent to this person."""
+        for call in reversed(self.harness.session.calls):
+            if isinstance(call.request, SendMessage) and str(call.request.chat_id) == str(
+                self.user_id
+            ):
+                markup = call.request.reply_markup
+                if isinstance(markup, ReplyKeyboardMarkup):
+                    return [button.text for row in markup.keyboard for button in row]
+        return []
+
+
+class Harness:
+    def __init__(self, app: App, session: RecordingSession) -> None:
+        self.app = app
+        self.session = session
+
+    def person(self, user_id: int, **kwargs: Any) -> Person:
+        return Person(self, user_id, **kwargs)
+
+    async def feed(self, payload: dict[str, Any]) -> list[Call]:
+        before = len(self.session.calls)
+        update = Update.model_validate(
+            {"update_id": next(_update_ids), **payload}, context={"bot": self.app.bot}
+        )
+        await self.app.dispatcher.feed_update(self.app.bot, update)
+        return self.session.calls[before:]
+
+    def calls(self, method: str) -> list[Call]:
+        return [call for call in self.session.calls if call.method == method]
+
+    def texts(self, chat_id: int) -> list[str]:
+        return [
+            call.request.text
+            for call in self.session.calls
+            if isinstance(call.request, (SendMessage, EditMessageText))
+            and str(call.request.chat_id) == str(chat_id)
+        ]
+
+    def inline_keyboards(self, chat_id: int) -> list[tuple[int, InlineKeyboardMarkup]]:
+        found = []
+        for call in self.session.calls:
+            request = call.request
+            if not isinstance(request, (SendMessage, EditMessageText)):
+                continue
+            if str(request.chat_id) != str(chat_id):
+                continue
+            if isinstance(request.reply_markup, InlineKeyboardMarkup):
+                message_id = (
+                    request.message_id
+                    if isinstance(request, EditMessageText)
+                    else call.result.message_id
+                )
+                found.append((message_id, request.reply_markup))
+        return found

@@ -1,0 +1,95 @@
+"""A Bot session that answers like Telegram would and records every call the bot makes."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import (
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    SendMessage,
+    TelegramMethod,
+)
+from aiogram.types import Chat, Message, User
+
+BOT_USER = User(
+    id=123456789,
+    is_bot=True,
+    first_name="ClientDesk",
+    username="clientdesk_test_bot",
+    can_join_groups=True,
+    can_read_all_group_messages=False,
+    supports_inline_queries=True,
+)
+
+
+@dataclass
+class Call:
+    method: str
+    request: TelegramMethod[Any]
+    result: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.request, name)
+
+
+class RecordingSession(BaseSession):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[Call] = []
+        self._message_ids = itertools.count(1000)
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+    ) -> Any:
+        call = Call(type(method).__name__, method)
+        self.calls.append(call)
+        call.result = self._answer(method)
+        return call.result
+
+    def _answer(self, method: TelegramMethod[Any]) -> Any:
+        if isinstance(method, GetMe):
+            return BOT_USER
+        if isinstance(method, SendMessage):
+            return self._message(method.chat_id, method.text, method.reply_markup)
+        if isinstance(method, (EditMessageText, EditMessageReplyMarkup)):
+            text = getattr(method, "text", None)
+            return self._message(method.chat_id, text, method.reply_markup, method.message_id)
+        return True
+
+    def _message(
+        self, chat_id: Any, text: str | None, markup: Any, message_id: int | None = None
+    ) -> Message:
+        return Message(
+            message_id=message_id or next(self._message_ids),
+            date=datetime.now(UTC),
+            chat=Chat(id=int(chat_id or 0), type="private"),
+            from_user=BOT_USER,
+            text=text,
+            reply_markup=markup
+            if markup is not None and hasattr(markup, "inline_keyboard")
+            else None,
+        )
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        yield b""
+
+    async def close(self) -> None:
+        """Nothing to close: no network."""
+
+    def clear(self) -> None:
+        self.calls.clear()
