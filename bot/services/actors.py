@@ -51,7 +51,16 @@ async def load_actor(
     user = await uow.users.by_telegram_id(profile.telegram_id)
     if user is None:
         return Actor(profile.telegram_id, Role.CLIENT, visitor_locale, defaults.timezone, None)
-    if (user.full_name, user.username) != (profile.full_name, profile.username):
+    if user.full_name is None:
+        # Seeded from ADMIN_IDS and seen for the first time: adopt his Telegram language.
+        user = await uow.users.update(
+            user.id,
+            now=clock.now(),
+            full_name=profile.full_name,
+            username=profile.username,
+            locale=visitor_locale,
+        )
+    elif (user.full_name, user.username) != (profile.full_name, profile.username):
         user = await uow.users.update(
             user.id, now=clock.now(), full_name=profile.full_name, username=profile.username
         )
