@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import TelegramObject
 from aiogram.utils.i18n import I18n, I18nMiddleware
-from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_date, format_time, get_datetime_format
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -66,4 +66,9 @@ class ActorLocaleMiddleware(I18nMiddleware):
 
 
 def format_datetime(value: datetime, locale: str, timezone: str) -> str:
-    return babel_format_datetime(value, format="medium", tzinfo=ZoneInfo(timezone), locale=locale)
+    """Date and time to the minute in the reader's locale and time zone."""
+    local = value.astimezone(ZoneInfo(timezone))
+    pattern = get_datetime_format("medium", locale=locale)
+    return pattern.replace("{1}", format_date(local, "medium", locale=locale)).replace(
+        "{0}", format_time(local, "short", locale=locale)
+    )
