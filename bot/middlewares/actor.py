@@ -27,9 +27,21 @@ def profile_of(user: User) -> Profile:
 
 
 class ActorMiddleware(BaseMiddleware):
+    """Puts `actor` (who acts, his role and language) and `profile` into handler data."""
+
     def __init__(self, defaults: Defaults, clock: Clock) -> None:
         self._defaults = defaults
         self._clock = clock
+
+    def _visitor_locale(self, user: User, data: dict[str, Any]) -> Callable[[], Awaitable[str]]:
+        """Read lazily: only visitors without a stored user need their session state."""
+
+        async def resolve() -> str:
+            state: FSMContext | None = data.get("state")
+            chosen = await state.get_value(VISITOR_LOCALE_KEY) if state is not None else None
+            return chosen or supported_locale(user.language_code, self._defaults.locale)
+
+        return resolve
 
     async def __call__(
         self,
@@ -41,11 +53,8 @@ class ActorMiddleware(BaseMiddleware):
         if user is None or user.is_bot:
             return await handler(event, data)
         profile = profile_of(user)
-        state: FSMContext | None = data.get("state")
-        chosen = await state.get_value(VISITOR_LOCALE_KEY) if state is not None else None
-        visitor_locale = chosen or supported_locale(user.language_code, self._defaults.locale)
         data["profile"] = profile
         data["actor"] = await load_actor(
-            data["uow"], self._clock, profile, visitor_locale, self._defaults
+            data["uow"], self._clock, profile, self._visitor_locale(user, data), self._defaults
         )
         return await handler(event, data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.services.clock import Clock
@@ -45,12 +46,21 @@ class Actor:
 
 
 async def load_actor(
-    uow: UnitOfWork, clock: Clock, profile: Profile, visitor_locale: str, defaults: Defaults
+    uow: UnitOfWork,
+    clock: Clock,
+    profile: Profile,
+    visitor_locale: Callable[[], Awaitable[str]],
+    defaults: Defaults,
 ) -> Actor:
-    """Loads the actor; keeps a known user's name and username current."""
+    """Loads the actor; keeps a known user's name and username current.
+
+    `visitor_locale` is asked only when needed: it may cost a read of session state.
+    """
     user = await uow.users.by_telegram_id(profile.telegram_id)
     if user is None:
-        return Actor(profile.telegram_id, Role.CLIENT, visitor_locale, defaults.timezone, None)
+        return Actor(
+            profile.telegram_id, Role.CLIENT, await visitor_locale(), defaults.timezone, None
+        )
     if user.full_name is None:
         # Seeded from ADMIN_IDS and seen for the first time: adopt his Telegram language.
         user = await uow.users.update(
@@ -58,7 +68,7 @@ async def load_actor(
             now=clock.now(),
             full_name=profile.full_name,
             username=profile.username,
-            locale=visitor_locale,
+            locale=await visitor_locale(),
         )
     elif (user.full_name, user.username) != (profile.full_name, profile.username):
         user = await uow.users.update(

@@ -138,7 +138,10 @@ async def test_admin_ids_become_admins_and_adopt_their_language(
     again = await staff.ensure_admins(uow, clock, (10, 20), DEFAULTS)
     assert [a.id for a in again] == [a.id for a in admins], "seeding is idempotent"
 
-    actor = await load_actor(uow, clock, profile(10, "Olga", "en"), "en", DEFAULTS)
+    async def english() -> str:
+        return "en"
+
+    actor = await load_actor(uow, clock, profile(10, "Olga", "en"), english, DEFAULTS)
     assert actor.locale == "en" and actor.user is not None and actor.user.full_name == "Olga"
 
 
