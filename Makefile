@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 compile-i18n: $(STAMP)
-	@$(BIN)/pybabel compile --use-fuzzy -d $(LOCALES) -D $(DOMAIN) -q 2>/dev/null || $(BIN)/pybabel compile -d $(LOCALES) -D $(DOMAIN)
+	@$(BIN)/pybabel -q compile -d $(LOCALES) -D $(DOMAIN)
 
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k __ --no-location --sort-output \
