@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from bot.config import Mode, SettingsError, load_settings
+from bot.config import Mode, SettingsError, load_database_settings, load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,7 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     overrides = {"mode": Mode(args.command)} if args.command in ("polling", "webhook") else {}
     try:
-        settings = load_settings(**overrides)
+        if args.command == "migrate":
+            database_settings = load_database_settings()
+        else:
+            settings = load_settings(**overrides)
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
@@ -29,10 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     from bot import app
     from bot.logs import setup_logging
 
-    setup_logging(settings.log_level, settings.log_format)
     if args.command == "migrate":
-        asyncio.run(app.run_migrations(settings))
+        setup_logging(database_settings.log_level, database_settings.log_format)
+        asyncio.run(app.run_migrations(database_settings.database_url))
         return 0
+    setup_logging(settings.log_level, settings.log_format)
     application = app.create_app(settings)
     runner = app.run_webhook if settings.mode is Mode.WEBHOOK else app.run_polling
     asyncio.run(runner(application))

@@ -242,8 +242,8 @@ async def run_webhook(app: App) -> None:
     logger.info("Stopped")
 
 
-async def run_migrations(settings: Settings) -> None:
-    engine = create_engine(settings.database_url)
+async def run_migrations(database_url: str) -> None:
+    engine = create_engine(database_url)
     try:
         await migrate.upgrade(engine)
     finally:

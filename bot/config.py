@@ -30,14 +30,36 @@ class LogFormat(StrEnum):
     JSON = "json"
 
 
-class Settings(BaseSettings):
+class DatabaseSettings(BaseSettings):
+    """What `python -m bot migrate` needs: no token, just the database and logging."""
+
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
     )
 
+    database_url: str = "sqlite+aiosqlite:///./data/clientdesk.db"
+    log_level: str = "INFO"
+    log_format: LogFormat = LogFormat.TEXT
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value
+
+
+class Settings(DatabaseSettings):
     bot_token: SecretStr
     telegram_api_url: str = "https://api.telegram.org"
-    database_url: str = "sqlite+aiosqlite:///./data/clientdesk.db"
     redis_url: str | None = None
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     default_locale: str = "ru"
@@ -47,8 +69,6 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=1, le=65535)
-    log_level: str = "INFO"
-    log_format: LogFormat = LogFormat.TEXT
     invite_ttl_days: int = Field(default=7, ge=1, le=365)
     shutdown_grace_seconds: float = Field(default=10.0, ge=0, le=300)
 
@@ -67,13 +87,6 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("must be an http(s) URL")
         return value.rstrip("/")
-
-    @field_validator("database_url")
-    @classmethod
-    def _database_url(cls, value: str) -> str:
-        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
-        return value
 
     @field_validator("redis_url")
     @classmethod
@@ -110,14 +123,6 @@ class Settings(BaseSettings):
             raise ValueError("must be an IANA time zone such as Europe/Moscow") from exc
         return value
 
-    @field_validator("log_level")
-    @classmethod
-    def _log_level(cls, value: str) -> str:
-        value = value.upper()
-        if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
-        return value
-
     @field_validator("webhook_secret")
     @classmethod
     def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
@@ -136,10 +141,6 @@ class Settings(BaseSettings):
                 raise ValueError("WEBHOOK_BASE_URL is required when MODE=webhook")
         return self
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 class SettingsError(Exception):
     """A setting is missing or invalid; the message names it and is fit for a user."""
@@ -148,6 +149,13 @@ class SettingsError(Exception):
 def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from None
+
+
+def load_database_settings(**overrides: object) -> DatabaseSettings:
+    try:
+        return DatabaseSettings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         raise SettingsError(describe_validation_error(exc)) from None
 
