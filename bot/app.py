@@ -8,12 +8,12 @@ import logging
 import signal
 from dataclasses import dataclass, field
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, F
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
+from aiogram.enums import ChatType, ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
@@ -108,6 +108,8 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(ActorMiddleware(dispatcher["defaults"], clock))
     dispatcher.update.outer_middleware(ActorLocaleMiddleware(i18n))
 
+    # Conversations with clients and staff are private; in a group the bot stays silent.
+    dispatcher.message.filter(F.chat.type == ChatType.PRIVATE)
     dispatcher.include_routers(
         errors.router(),
         start.router(),

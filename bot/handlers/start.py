@@ -27,9 +27,8 @@ def router() -> Router:
     r.message.register(
         on_invite_link,
         CommandStart(deep_link=True, magic=F.args.startswith(staff.INVITE_PREFIX)),
-        F.chat.type == "private",
     )
-    r.message.register(on_start, CommandStart(), F.chat.type == "private")
+    r.message.register(on_start, CommandStart())
     return r
 
 

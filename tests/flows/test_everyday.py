@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.handlers import common
 from bot.storage.models import AuditRecord, User
-from tests.support.harness import Harness, Person
+from tests.support.harness import Harness, Person, callback_answer
 
 
 async def registered_client(harness: Harness, user_id: int, language: str) -> Person:
@@ -51,9 +51,7 @@ async def test_client_switches_to_english_and_the_menu_follows(harness: Harness)
 async def test_a_forged_language_button_changes_nothing(harness: Harness) -> None:
     client = await registered_client(harness, 804, "en")
     calls = await client.press_data("lang:de", message_id=1)
-    assert [c.text for c in calls if c.method == "AnswerCallbackQuery"] == [
-        "This button is no longer active."
-    ]
+    assert callback_answer(calls) == "This button is no longer active."
 
 
 async def test_client_sees_his_data_and_withdraws_consent(harness: Harness) -> None:
@@ -121,9 +119,7 @@ async def test_an_unknown_command(harness: Harness) -> None:
 async def test_a_stale_button_is_explained(harness: Harness) -> None:
     client = await registered_client(harness, 810, "en")
     calls = await client.press_data("something-from-an-old-version", message_id=5)
-    assert next(c.text for c in calls if c.method == "AnswerCallbackQuery") == (
-        "This button is no longer active."
-    )
+    assert callback_answer(calls) == "This button is no longer active."
 
 
 async def test_a_failing_handler_apologises_and_the_bot_keeps_running(
@@ -166,3 +162,32 @@ async def test_commands_are_published_per_language_and_scope(harness: Harness) -
         if call.scope.type == "all_private_chats"
     }
     assert descriptions == {"ru": "Что я умею", "en": "What I can do", None: "Что я умею"}
+
+
+async def test_the_bot_stays_silent_in_group_chats(harness: Harness) -> None:
+    calls = await harness.feed(
+        {
+            "message": {
+                "message_id": 1,
+                "date": 1_790_000_000,
+                "chat": {"id": -100123, "type": "supergroup", "title": "Sales"},
+                "from": {"id": 901, "is_bot": False, "first_name": "Ivan"},
+                "text": "/start",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            }
+        }
+    )
+    assert calls == []
+
+
+async def test_an_old_onboarding_button_after_the_dialog_ended(harness: Harness) -> None:
+    client = harness.person(902, language_code="en")
+    await client.send("/start")
+    language_message, keyboard = harness.inline_keyboards(902)[0]
+    await client.press("English")
+    await client.press("✅ I agree")
+
+    old_button = keyboard.inline_keyboard[0][0].callback_data
+    calls = await client.press_data(old_button, language_message)
+
+    assert callback_answer(calls) == "This button is no longer active."

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.storage.models import User
 from tests.conftest import ADMIN_ID
 from tests.support.clock import FakeClock
-from tests.support.harness import Harness, Person
+from tests.support.harness import Harness, Person, callback_answer
 
 LINK = re.compile(r"https://t\.me/clientdesk_test_bot\?start=(inv_[A-Za-z0-9_-]+)")
 
@@ -125,6 +125,18 @@ async def test_a_forged_role_button_creates_no_invite(harness: Harness) -> None:
 
     calls = await admin.press_data(forged, message_id)
 
-    answers = [c.text for c in calls if c.method == "AnswerCallbackQuery"]
-    assert answers[0] == "This button is no longer active."
+    assert callback_answer(calls) == "This button is no longer active."
+    assert not LINK.search(" ".join(admin.texts()))
+
+
+async def test_cancelling_an_invite_creates_nothing(harness: Harness) -> None:
+    admin = harness.person(ADMIN_ID, language_code="en")
+    await admin.send("/start")
+    await admin.send("✉️ Invite staff")
+    await admin.press("Cancel")
+
+    async with harness.app.sessionmaker() as session:
+        from bot.storage.models import StaffInvite
+
+        assert await session.scalar(select(StaffInvite)) is None
     assert not LINK.search(" ".join(admin.texts()))

@@ -155,3 +155,10 @@ class Harness:
                 )
                 found.append((message_id, request.reply_markup))
         return found
+
+
+def callback_answer(calls: list[Call]) -> str | None:
+    """What the person saw on pressing a button: the text of the first callback answer."""
+    answers = [call.request.text for call in calls if call.method == "AnswerCallbackQuery"]
+    assert answers, "the button press was not answered"
+    return answers[0]
