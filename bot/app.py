@@ -202,9 +202,22 @@ async def run_polling(app: App) -> None:
         )
     finally:
         await _drain(app)
+        await _confirm_handled_updates(app)
         await runner.cleanup()
         await app.close()
     logger.info("Stopped")
+
+
+async def _confirm_handled_updates(app: App) -> None:
+    """aiogram confirms a batch only with the next getUpdates; without this call a restart
+    would handle the last batch a second time."""
+    last = app.inflight.last_update_id
+    if last is None:
+        return
+    try:
+        await app.bot.get_updates(offset=last + 1, limit=1, timeout=0)
+    except Exception:
+        logger.warning("Could not confirm update %s; it may be delivered again", last)
 
 
 async def run_webhook(app: App) -> None:

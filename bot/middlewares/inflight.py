@@ -1,4 +1,5 @@
-"""Counts updates being handled, so shutdown can let them finish (bounded)."""
+"""Counts updates being handled, so shutdown can let them finish (bounded), and remembers the
+newest update id, so polling can confirm it to Telegram before the process exits."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from aiogram.types import TelegramObject
 class InFlightTracker(BaseMiddleware):
     def __init__(self) -> None:
         self._count = 0
+        self.last_update_id: int | None = None
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -28,6 +30,9 @@ class InFlightTracker(BaseMiddleware):
     ) -> Any:
         self._count += 1
         self._idle.clear()
+        update_id = getattr(event, "update_id", None)
+        if update_id is not None and (self.last_update_id or 0) < update_id:
+            self.last_update_id = update_id
         try:
             return await handler(event, data)
         finally:
