@@ -28,8 +28,9 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.types import Message, Update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import App, build_bot, create_app, prepare
+from bot.app import App, build_bot, create_app
 from bot.config import load_settings
+from bot.runtime import prepare
 from bot.services.actors import Defaults, Profile
 from bot.services.onboarding import give_consent
 from bot.storage.uow import UnitOfWork

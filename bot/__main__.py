@@ -29,17 +29,21 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
 
-    from bot import app
+    from bot import runtime
+    from bot.app import create_app
     from bot.logs import setup_logging
 
     if args.command == "migrate":
         setup_logging(database_settings.log_level, database_settings.log_format)
-        asyncio.run(app.run_migrations(database_settings.database_url))
+        asyncio.run(runtime.run_migrations(database_settings.database_url))
         return 0
     setup_logging(settings.log_level, settings.log_format)
-    application = app.create_app(settings)
-    runner = app.run_webhook if settings.mode is Mode.WEBHOOK else app.run_polling
-    asyncio.run(runner(application))
+    run = runtime.run_webhook if settings.mode is Mode.WEBHOOK else runtime.run_polling
+    try:
+        asyncio.run(run(create_app(settings)))
+    except runtime.StartupError as error:
+        print(error, file=sys.stderr)
+        return 2
     return 0
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import signal
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher, F
@@ -17,13 +14,10 @@ from aiogram.enums import ChatType, ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
-from aiogram.types import Update
 from aiogram.utils.i18n import I18n
 from aiogram_dialog import setup_dialogs
-from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot import commands
 from bot.config import Settings
 from bot.dialogs.invite.dialog import dialog as invite_dialog
 from bot.dialogs.onboarding.dialog import dialog as onboarding_dialog
@@ -32,14 +26,10 @@ from bot.i18n import ActorLocaleMiddleware, create_i18n
 from bot.middlewares.actor import ActorMiddleware
 from bot.middlewares.db import DatabaseMiddleware
 from bot.middlewares.inflight import InFlightTracker
-from bot.services import staff as staff_service
-from bot.services.actors import Actor, Defaults
+from bot.services.actors import Defaults
 from bot.services.clock import Clock, SystemClock
-from bot.storage import migrate
 from bot.storage.database import create_engine, create_sessionmaker
 from bot.storage.fsm import DatabaseStorage
-from bot.storage.uow import UnitOfWork
-from bot.web.app import WEBHOOK_PATH, build_web_app
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +111,25 @@ def build_dispatcher(
         fallback.router(),
     )
     setup_dialogs(dispatcher)
+    _drain_before_storage_closes(dispatcher, inflight, settings.shutdown_grace_seconds)
     return dispatcher, inflight
+
+
+def _drain_before_storage_closes(
+    dispatcher: Dispatcher, inflight: InFlightTracker, grace: float
+) -> None:
+    """On shutdown, let in-flight updates finish (bounded) before aiogram closes the FSM
+    storage: a Redis connection closed under a running handler would lose its work."""
+
+    async def drain() -> None:
+        if inflight.count:
+            logger.info("Waiting up to %ss for %d update(s)", grace, inflight.count)
+        if not await inflight.wait_idle(grace):
+            logger.warning("%d update(s) still running after %ss", inflight.count, grace)
+
+    dispatcher.shutdown.register(drain)
+    closes_storage = dispatcher.fsm.close
+    dispatcher.shutdown.handlers.sort(key=lambda handler: handler.callback == closes_storage)
 
 
 def create_app(
@@ -149,118 +157,3 @@ def create_app(
         storage=storage,
         events_isolation=isolation,
     )
-
-
-async def prepare(app: App) -> None:
-    """Migrates, seeds ADMIN_IDS and publishes command lists; safe to repeat."""
-    await migrate.upgrade(app.engine)
-    defaults = Defaults(app.settings.default_locale, app.settings.default_timezone)
-    async with app.sessionmaker() as session, session.begin():
-        admins = await staff_service.ensure_admins(
-            UnitOfWork(session), app.clock, app.settings.admin_ids, defaults
-        )
-        staff_members = await UnitOfWork(session).users.staff()
-    await commands.publish_client_commands(app.bot, app.i18n)
-    for user in staff_members:
-        actor = Actor(user.telegram_id, user.role, user.locale, user.timezone, user)
-        await commands.publish_staff_commands(app.bot, app.i18n, actor)
-    logger.info("Ready: %d admin(s) from ADMIN_IDS, %d staff", len(admins), len(staff_members))
-
-
-def allowed_updates(dispatcher: Dispatcher) -> list[str]:
-    """Update types handlers use, minus aiogram-dialog's internal ones Telegram doesn't know."""
-    return [kind for kind in dispatcher.resolve_used_update_types() if kind in Update.model_fields]
-
-
-async def _start_site(web_app: web.Application, settings: Settings) -> web.AppRunner:
-    runner = web.AppRunner(web_app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, settings.web_host, settings.web_port).start()
-    logger.info("Serving HTTP on %s:%s", settings.web_host, settings.web_port)
-    return runner
-
-
-async def _drain(app: App) -> None:
-    grace = app.settings.shutdown_grace_seconds
-    if app.inflight.count:
-        logger.info("Waiting up to %ss for %d update(s)", grace, app.inflight.count)
-    if not await app.inflight.wait_idle(grace):
-        logger.warning("%d update(s) still running after %ss; stopping", app.inflight.count, grace)
-
-
-async def run_polling(app: App) -> None:
-    await prepare(app)
-    runner = await _start_site(build_web_app(app.engine), app.settings)
-    try:
-        await app.bot.delete_webhook(drop_pending_updates=False)
-        # aiogram stops fetching updates on SIGTERM/SIGINT; handler tasks then drain below.
-        await app.dispatcher.start_polling(
-            app.bot,
-            handle_signals=True,
-            close_bot_session=False,
-            allowed_updates=allowed_updates(app.dispatcher),
-        )
-    finally:
-        await _drain(app)
-        await _confirm_handled_updates(app)
-        await runner.cleanup()
-        await app.close()
-    logger.info("Stopped")
-
-
-async def _confirm_handled_updates(app: App) -> None:
-    """aiogram confirms a batch only with the next getUpdates; without this call a restart
-    would handle the last batch a second time."""
-    last = app.inflight.last_update_id
-    if last is None:
-        return
-    try:
-        await app.bot.get_updates(offset=last + 1, limit=1, timeout=0)
-    except Exception:
-        logger.warning("Could not confirm update %s; it may be delivered again", last)
-
-
-async def run_webhook(app: App) -> None:
-    settings = app.settings
-    assert settings.webhook_secret is not None and settings.webhook_base_url
-    await prepare(app)
-    web_app = build_web_app(
-        app.engine,
-        dispatcher=app.dispatcher,
-        bot=app.bot,
-        webhook_secret=settings.webhook_secret.get_secret_value(),
-    )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await app.dispatcher.emit_startup(bot=app.bot)
-    runner = await _start_site(web_app, settings)
-    try:
-        await app.bot.set_webhook(
-            url=settings.webhook_base_url + WEBHOOK_PATH,
-            secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=allowed_updates(app.dispatcher),
-        )
-        await stop.wait()
-        logger.info("Stopping: no new updates are taken")
-    finally:
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(Exception):
-                loop.remove_signal_handler(sig)
-        for site in list(runner.sites):
-            await site.stop()
-        await _drain(app)
-        await runner.cleanup()
-        await app.dispatcher.emit_shutdown(bot=app.bot)
-        await app.close()
-    logger.info("Stopped")
-
-
-async def run_migrations(database_url: str) -> None:
-    engine = create_engine(database_url)
-    try:
-        await migrate.upgrade(engine)
-    finally:
-        await engine.dispose()
-    logger.info("Database is at the latest revision")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import inspect
 import itertools
 import json
 import re
@@ -195,7 +196,8 @@ class FakeBotAPI:
         self._failures[method].extend([body] * count)
 
     def set_response(self, method: str, result: Any) -> None:
-        """Override a method's result: a value, or a callable taking the params dict."""
+        """Override a method's result: a value, or a callable taking the params dict; an async
+        callable can hold the answer back (e.g. to keep an update in flight)."""
         self._responses[method] = result
 
     # --- HTTP handling ---------------------------------------------------------------------
@@ -213,6 +215,8 @@ class FakeBotAPI:
             if method in self._responses:
                 result = self._responses[method]
                 result = result(params) if callable(result) else result
+                if inspect.isawaitable(result):
+                    result = await result
             else:
                 result = await self._dispatch(method, params, int(match.group(1)))
         except ApiError as e:

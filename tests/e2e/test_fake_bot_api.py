@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher, F, Router
@@ -123,6 +124,22 @@ async def test_injected_failures(api: FakeBotAPI, bot: Bot) -> None:
 
     assert retry.value.retry_after == 7
     assert (await bot.get_me()).username == "clientdesk_test_bot"  # only the next call fails
+
+
+async def test_an_async_response_holds_the_answer_back(api: FakeBotAPI, bot: Bot) -> None:
+    release = asyncio.Event()
+
+    async def held(params: dict[str, Any]) -> dict[str, Any]:
+        await release.wait()
+        return {"id": 1, "is_bot": True, "first_name": "Held", **params}
+
+    api.set_response("getMe", held)
+    pending = asyncio.create_task(bot.get_me())
+    await api.wait_for("getMe")
+    assert not pending.done()
+
+    release.set()
+    assert (await pending).first_name == "Held"
 
 
 async def test_document_upload_is_recorded(api: FakeBotAPI, bot: Bot) -> None:

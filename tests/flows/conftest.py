@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import create_app, prepare
+from bot.app import create_app
 from bot.config import Settings
+from bot.runtime import prepare
 from tests.support.clock import FakeClock
 from tests.support.harness import Harness
 from tests.support.recording_session import RecordingSession

@@ -144,7 +144,7 @@ async def test_a_failing_handler_apologises_and_the_bot_keeps_running(
 
 
 async def test_commands_are_published_per_language_and_scope(harness: Harness) -> None:
-    from bot.app import prepare
+    from bot.runtime import prepare
 
     harness.session.clear()
     await prepare(harness.app)
