@@ -92,8 +92,7 @@ def build_dispatcher(
     dispatcher["clock"] = clock
     dispatcher["defaults"] = Defaults(settings.default_locale, settings.default_timezone)
 
-    inflight = InFlightTracker()
-    dispatcher.update.outer_middleware(inflight)
+    inflight = _count_in_flight_outermost(dispatcher)
     dispatcher.update.outer_middleware(DatabaseMiddleware(sessionmaker))
     dispatcher.update.outer_middleware(ActorMiddleware(dispatcher["defaults"], clock))
     dispatcher.update.outer_middleware(ActorLocaleMiddleware(i18n))
@@ -113,6 +112,19 @@ def build_dispatcher(
     setup_dialogs(dispatcher)
     _drain_before_storage_closes(dispatcher, inflight, settings.shutdown_grace_seconds)
     return dispatcher, inflight
+
+
+def _count_in_flight_outermost(dispatcher: Dispatcher) -> InFlightTracker:
+    """The tracker must wrap aiogram's own middlewares too: the FSM event lock is released and
+    errors are answered after inner middlewares return, and both still need the storage."""
+    inflight = InFlightTracker()
+    builtin = list(dispatcher.update.outer_middleware)
+    for middleware in builtin:
+        dispatcher.update.outer_middleware.unregister(middleware)
+    dispatcher.update.outer_middleware(inflight)
+    for middleware in builtin:
+        dispatcher.update.outer_middleware(middleware)
+    return inflight
 
 
 def _drain_before_storage_closes(

@@ -342,7 +342,7 @@ async def test_sigterm_lets_the_update_in_flight_finish(
 
     output = desk.proc.output()
     assert code == 0, desk.explain(f"exit code {code}")
-    assert answered == [950]
+    assert answered == [950], desk.explain("one reply, once")
     assert "still running" not in output and "Traceback" not in output, desk.explain("")
     assert "failed" not in output, desk.explain("the update must finish cleanly")
     assert api.updates == [], "the update was confirmed, so Telegram will not resend it"
