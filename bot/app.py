@@ -92,8 +92,8 @@ def build_dispatcher(
     dispatcher["clock"] = clock
     dispatcher["defaults"] = Defaults(settings.default_locale, settings.default_timezone)
 
-    inflight = _count_in_flight_outermost(dispatcher)
-    dispatcher.update.outer_middleware(DatabaseMiddleware(sessionmaker))
+    inflight = InFlightTracker()
+    _install_update_middlewares(dispatcher, inflight, DatabaseMiddleware(sessionmaker))
     dispatcher.update.outer_middleware(ActorMiddleware(dispatcher["defaults"], clock))
     dispatcher.update.outer_middleware(ActorLocaleMiddleware(i18n))
 
@@ -114,17 +114,24 @@ def build_dispatcher(
     return dispatcher, inflight
 
 
-def _count_in_flight_outermost(dispatcher: Dispatcher) -> InFlightTracker:
-    """The tracker must wrap aiogram's own middlewares too: the FSM event lock is released and
-    errors are answered after inner middlewares return, and both still need the storage."""
-    inflight = InFlightTracker()
+def _install_update_middlewares(
+    dispatcher: Dispatcher, inflight: InFlightTracker, database: DatabaseMiddleware
+) -> None:
+    """Places ours around aiogram's own (errors, user context, FSM), outermost first:
+
+    - the in-flight tracker wraps everything: the FSM event lock is released and errors are
+      answered after inner middlewares return, and both still need the storage;
+    - the transaction opens inside the errors middleware, so a failing handler rolls back,
+      and before the FSM middleware, so its state reads share the update's session.
+    """
     builtin = list(dispatcher.update.outer_middleware)
     for middleware in builtin:
         dispatcher.update.outer_middleware.unregister(middleware)
     dispatcher.update.outer_middleware(inflight)
     for middleware in builtin:
+        if middleware is dispatcher.fsm:
+            dispatcher.update.outer_middleware(database)
         dispatcher.update.outer_middleware(middleware)
-    return inflight
 
 
 def _drain_before_storage_closes(

@@ -3,6 +3,11 @@
 Writes join the update's own transaction when one is open (see `bind_session`): on SQLite
 a second connection writing while the update holds the write lock would wait for itself.
 State and data of one update are therefore committed, or rolled back, together with it.
+
+Within an update, all rows of the user are read in one indexed query and cached, and unchanged
+values are not written again: aiogram-dialog saves its (often empty) stack after every
+message, and skipping those writes keeps read-only updates from taking SQLite's single write
+lock. A row whose state and data are both empty is deleted, so finished dialogs leave nothing.
 """
 
 from __future__ import annotations
@@ -11,27 +16,40 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StorageKey
-from sqlalchemy import Row, select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.models import FsmRecord
 
-_current_session: ContextVar[AsyncSession | None] = ContextVar("fsm_session", default=None)
+# (state, data as JSON); None when there is no row.
+Row = tuple[str | None, str | None]
+EMPTY: Row = (None, None)
+
+
+@dataclass
+class _Binding:
+    session: AsyncSession
+    rows: dict[str, Row | None] = field(default_factory=dict)
+    loaded_scopes: set[str] = field(default_factory=set)
+
+
+_binding: ContextVar[_Binding | None] = ContextVar("fsm_binding", default=None)
 
 
 @contextmanager
 def bind_session(session: AsyncSession) -> Iterator[None]:
-    token = _current_session.set(session)
+    token = _binding.set(_Binding(session))
     try:
         yield
     finally:
-        _current_session.reset(token)
+        _binding.reset(token)
 
 
 class DatabaseStorage(BaseStorage):
@@ -44,48 +62,86 @@ class DatabaseStorage(BaseStorage):
 
     async def set_state(self, key: StorageKey, state: str | State | None = None) -> None:
         value = state.state if isinstance(state, State) else state
-        await self._upsert(self._key_builder.build(key), {"state": value})
+        await self._write(key, state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        record = await self._get(self._key_builder.build(key))
-        return record.state if record else None
+        return (await self._read(key))[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         payload = json.dumps(dict(data), ensure_ascii=False) if data else None
-        await self._upsert(self._key_builder.build(key), {"data": payload})
+        await self._write(key, data=payload)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        record = await self._get(self._key_builder.build(key))
-        if record is None or not record.data:
-            return {}
-        return json.loads(record.data)
+        payload = (await self._read(key))[1]
+        return json.loads(payload) if payload else {}
 
     async def close(self) -> None:
         """The engine belongs to the application, which disposes of it."""
 
-    async def _get(self, key: str) -> Row[Any] | None:
-        # Columns, not entities: the identity map would hide an upsert made in this session.
-        query = select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == key)
-        session = _current_session.get()
-        if session is not None:
-            return (await session.execute(query)).first()
-        async with self._sessionmaker() as own:
-            return (await own.execute(query)).first()
+    def _scope(self, key: StorageKey) -> str:
+        """Shared by every key (plain state, dialog stacks and contexts) of a user and chat."""
+        return self._key_builder.build(replace(key, destiny=""))
 
-    async def _upsert(self, key: str, values: dict[str, Any]) -> None:
-        session = _current_session.get()
-        if session is not None:
-            await session.execute(self._upsert_statement(session, key, values))
+    async def _read(self, key: StorageKey) -> Row:
+        built = self._key_builder.build(key)
+        binding = _binding.get()
+        if binding is None:
+            async with self._sessionmaker() as own:
+                return await self._select(own, built) or EMPTY
+        scope = self._scope(key)
+        if scope not in binding.loaded_scopes:
+            binding.rows.update(await self._select_scope(binding.session, scope))
+            binding.loaded_scopes.add(scope)
+        return binding.rows.get(built) or EMPTY
+
+    async def _write(self, key: StorageKey, **values: str | None) -> None:
+        built, scope = self._key_builder.build(key), self._scope(key)
+        binding = _binding.get()
+        if binding is None:
+            async with self._sessionmaker() as own, own.begin():
+                current = await self._select(own, built) or EMPTY
+                await self._store(own, built, scope, current, values)
             return
-        async with self._sessionmaker() as own, own.begin():
-            await own.execute(self._upsert_statement(own, key, values))
+        current = await self._read(key)
+        binding.rows[built] = await self._store(binding.session, built, scope, current, values)
+
+    async def _store(
+        self,
+        session: AsyncSession,
+        key: str,
+        scope: str,
+        current: Row,
+        values: dict[str, str | None],
+    ) -> Row:
+        new = (values.get("state", current[0]), values.get("data", current[1]))
+        if new == current:
+            return current
+        if new == EMPTY:
+            await session.execute(delete(FsmRecord).where(FsmRecord.key == key))
+        else:
+            await session.execute(self._upsert(session, key, scope, values))
+        return new
 
     @staticmethod
-    def _upsert_statement(session: AsyncSession, key: str, values: dict[str, Any]) -> Any:
+    async def _select(session: AsyncSession, key: str) -> Row | None:
+        # Columns, not entities: the identity map would hide an upsert made in this session.
+        query = select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == key)
+        row = (await session.execute(query)).first()
+        return (row.state, row.data) if row else None
+
+    @staticmethod
+    async def _select_scope(session: AsyncSession, scope: str) -> dict[str, Row]:
+        query = select(FsmRecord.key, FsmRecord.state, FsmRecord.data).where(
+            FsmRecord.scope == scope
+        )
+        return {row.key: (row.state, row.data) for row in await session.execute(query)}
+
+    @staticmethod
+    def _upsert(session: AsyncSession, key: str, scope: str, values: dict[str, str | None]) -> Any:
         dialect = session.bind.dialect.name if session.bind else "sqlite"
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         now = datetime.now(UTC)
-        statement = insert(FsmRecord).values(key=key, updated_at=now, **values)
+        statement = insert(FsmRecord).values(key=key, scope=scope, updated_at=now, **values)
         return statement.on_conflict_do_update(
             index_elements=[FsmRecord.key], set_={**values, "updated_at": now}
         )

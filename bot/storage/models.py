@@ -74,6 +74,8 @@ class FsmRecord(Base):
     __tablename__ = "fsm_state"
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # All keys of one user and chat share a scope, read together in one indexed query.
+    scope: Mapped[str] = mapped_column(String(255), index=True)
     state: Mapped[str | None] = mapped_column(String(255))
     data: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

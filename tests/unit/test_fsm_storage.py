@@ -90,3 +90,50 @@ async def test_redis_keeps_state_across_connections(redis_storage: RedisStorage)
             pass
     finally:
         await reconnected.close()
+
+
+async def test_an_update_that_changes_nothing_writes_nothing(
+    sessionmaker: async_sessionmaker[AsyncSession], engine
+) -> None:
+    from sqlalchemy import event
+
+    storage = DatabaseStorage(sessionmaker)
+    await storage.set_data(DIALOG_KEY, {"stack": [1]})
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement.split()[0])
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        async with sessionmaker() as session, session.begin():
+            with bind_session(session):
+                # What aiogram-dialog does on every message: read, then save back unchanged.
+                await storage.set_data(DIALOG_KEY, await storage.get_data(DIALOG_KEY))
+                await storage.set_data(KEY, await storage.get_data(KEY))
+                await storage.set_state(KEY, await storage.get_state(KEY))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+    assert statements == ["SELECT"], "one read for all rows of the user, no write"
+
+
+async def test_finished_dialogs_leave_no_rows(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    from sqlalchemy import func, select
+
+    from bot.storage.models import FsmRecord
+
+    storage = DatabaseStorage(sessionmaker)
+    for key in (KEY, DIALOG_KEY):
+        async with sessionmaker() as session, session.begin():
+            with bind_session(session):
+                await storage.set_state(key, "A:b")
+                await storage.set_data(key, {"x": 1})
+        async with sessionmaker() as session, session.begin():
+            with bind_session(session):
+                await storage.set_state(key, None)
+                await storage.set_data(key, {})
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(FsmRecord)) == 0

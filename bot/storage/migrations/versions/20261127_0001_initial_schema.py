@@ -32,11 +32,15 @@ def upgrade() -> None:
 
     op.create_table('fsm_state',
     sa.Column('key', sa.String(length=255), nullable=False),
+    sa.Column('scope', sa.String(length=255), nullable=False),
     sa.Column('state', sa.String(length=255), nullable=True),
     sa.Column('data', sa.Text(), nullable=True),
     sa.Column('updated_at', bot.storage.types.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_fsm_state'))
     )
+    with op.batch_alter_table('fsm_state', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_fsm_state_scope'), ['scope'], unique=False)
+
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('telegram_id', sa.BigInteger(), nullable=False),
@@ -78,6 +82,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_users_role'))
 
     op.drop_table('users')
+    with op.batch_alter_table('fsm_state', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_fsm_state_scope'))
+
     op.drop_table('fsm_state')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_log_entity')
