@@ -21,9 +21,9 @@ compile-i18n: $(STAMP)
 	@$(BIN)/pybabel -q compile -d $(LOCALES) -D $(DOMAIN)
 
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k __ --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k __ --no-location --sort-output --width=100 \
 		--project=ClientDesk -o $(LOCALES)/$(DOMAIN).pot .
-	$(BIN)/pybabel update -i $(LOCALES)/$(DOMAIN).pot -d $(LOCALES) -D $(DOMAIN) --no-location \
+	$(BIN)/pybabel update -i $(LOCALES)/$(DOMAIN).pot -d $(LOCALES) -D $(DOMAIN) --width=100 \
 		--ignore-obsolete --no-fuzzy-matching
 	$(BIN)/pybabel compile -d $(LOCALES) -D $(DOMAIN)
 
