@@ -1,4 +1,5 @@
-"""Bot command lists per language and per role scope (`set_my_commands`)."""
+"""What Telegram shows about the bot: command lists per language and role scope
+(`set_my_commands`) and the description a newcomer sees before pressing Start."""
 
 from __future__ import annotations
 
@@ -55,3 +56,21 @@ async def publish_staff_commands(bot: Bot, i18n: I18n, actor: Actor) -> None:
         _commands(i18n, actor.locale, staff_entries(actor)),
         scope=BotCommandScopeChat(chat_id=actor.telegram_id),
     )
+
+
+DESCRIPTION = N_(
+    "ClientDesk connects you with your personal client relations specialist. Press Start to "
+    "choose a language and read how we treat your data."
+)
+SHORT_DESCRIPTION = N_("Your personal client relations specialist, in Telegram.")
+
+
+async def publish_descriptions(bot: Bot, i18n: I18n) -> None:
+    for locale in (*SUPPORTED_LOCALES, None):
+        text_locale = locale or i18n.default_locale
+        await bot.set_my_description(
+            i18n.gettext(DESCRIPTION, locale=text_locale), language_code=locale
+        )
+        await bot.set_my_short_description(
+            i18n.gettext(SHORT_DESCRIPTION, locale=text_locale), language_code=locale
+        )

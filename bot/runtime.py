@@ -11,6 +11,8 @@ from aiogram import Dispatcher
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.types import Update
 from aiohttp import web
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from bot import commands
 from bot.app import App
@@ -47,7 +49,11 @@ async def prepare(app: App) -> None:
             f"Cannot reach the Bot API at TELEGRAM_API_URL={app.settings.telegram_api_url}: "
             f"{error.message}"
         ) from None
-    await migrate.upgrade(app.engine)
+    try:
+        await migrate.upgrade(app.engine)
+    except (OSError, DBAPIError) as error:
+        url = make_url(app.settings.database_url).render_as_string(hide_password=True)
+        raise StartupError(f"Cannot open the database at DATABASE_URL={url}: {error}") from None
     defaults = Defaults(app.settings.default_locale, app.settings.default_timezone)
     async with app.sessionmaker() as session, session.begin():
         admins = await staff_service.ensure_admins(
@@ -55,6 +61,7 @@ async def prepare(app: App) -> None:
         )
         staff_members = await UnitOfWork(session).users.staff()
     await commands.publish_client_commands(app.bot, app.i18n)
+    await commands.publish_descriptions(app.bot, app.i18n)
     for user in staff_members:
         actor = Actor(user.telegram_id, user.role, user.locale, user.timezone, user)
         await commands.publish_staff_commands(app.bot, app.i18n, actor)
@@ -69,7 +76,14 @@ async def prepare(app: App) -> None:
 async def _start_site(web_app: web.Application, settings: Settings) -> web.AppRunner:
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, settings.web_host, settings.web_port).start()
+    try:
+        await web.TCPSite(runner, settings.web_host, settings.web_port).start()
+    except OSError as error:
+        await runner.cleanup()
+        raise StartupError(
+            f"Cannot listen on WEB_HOST:WEB_PORT={settings.web_host}:{settings.web_port}: "
+            f"{error.strerror or error}"
+        ) from None
     logger.info("Serving HTTP on %s:%s", settings.web_host, settings.web_port)
     return runner
 

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import Chat, ErrorEvent
 from aiogram.utils.i18n import I18n
@@ -38,7 +39,20 @@ async def on_outdated_dialog(event: ErrorEvent, i18n: I18n, **data: Any) -> None
     await callback.answer(text, show_alert=True)
 
 
+# Telegram's answers to a double tap or a late tap: nothing went wrong for the user.
+HARMLESS_BAD_REQUESTS = ("message is not modified", "query is too old")
+
+
+def _is_harmless(exception: Exception) -> bool:
+    return isinstance(exception, TelegramBadRequest) and any(
+        text in exception.message.lower() for text in HARMLESS_BAD_REQUESTS
+    )
+
+
 async def on_error(event: ErrorEvent, bot: Bot, i18n: I18n, **data: Any) -> None:
+    if _is_harmless(event.exception):
+        logger.debug("Update %s: %s", event.update.update_id, event.exception)
+        return
     logger.error(
         "Update %s failed: %r",
         event.update.update_id,

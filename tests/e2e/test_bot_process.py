@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from bot.storage.database import create_engine
 from tests.conftest import ADMIN_ID, TOKEN
-from tests.e2e.bot_process import run_once
+from tests.e2e.bot_process import free_port, run_once
 from tests.e2e.conftest import Desk, Launch, reply_keyboard
 from tests.e2e.fake_bot_api import FakeBotAPI, private_message
 from tests.support.databases import postgres_database, redis_url
@@ -367,3 +367,34 @@ async def test_migrate_needs_no_token(tmp_path: Path) -> None:
 
     assert code == 0, output
     assert sqlite_rows(database, "SELECT version_num FROM alembic_version") == [("0001",)]
+
+
+async def test_a_busy_port_is_explained(api: FakeBotAPI, tmp_path: Path) -> None:
+    blocker = await asyncio.start_server(lambda *_: None, "127.0.0.1", 0)
+    port = blocker.sockets[0].getsockname()[1]
+    try:
+        env = {"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": api.url, "WEB_PORT": port}
+        env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'busy.db'}"
+        code, output = await run_once([], env, timeout=30, cwd=tmp_path)
+    finally:
+        blocker.close()
+        await blocker.wait_closed()
+
+    assert code == 2, output
+    assert f"Cannot listen on WEB_HOST:WEB_PORT=127.0.0.1:{port}" in output
+    assert "Traceback" not in output, output
+
+
+async def test_an_unreachable_database_is_explained(api: FakeBotAPI, tmp_path: Path) -> None:
+    closed_port = free_port()
+    env = {
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": api.url,
+        "DATABASE_URL": f"postgresql+asyncpg://clientdesk:secret@127.0.0.1:{closed_port}/db",
+    }
+    code, output = await run_once([], env, timeout=30, cwd=tmp_path)
+
+    assert code == 2, output
+    assert "Cannot open the database at DATABASE_URL=" in output
+    assert "secret" not in output, "the password is never printed"
+    assert "Traceback" not in output, output

@@ -191,3 +191,32 @@ async def test_an_old_onboarding_button_after_the_dialog_ended(harness: Harness)
     calls = await client.press_data(old_button, language_message)
 
     assert callback_answer(calls) == "This button is no longer active."
+
+
+async def test_a_double_tap_is_not_an_error(harness: Harness) -> None:
+    from aiogram.exceptions import TelegramBadRequest
+    from aiogram.methods import EditMessageText
+
+    client = await registered_client(harness, 903, "en")
+    await client.send("/language")
+    harness.session.fail_next(
+        "EditMessageText",
+        TelegramBadRequest(EditMessageText(text="x"), "Bad Request: message is not modified"),
+    )
+    calls = await client.press("English")
+    texts = [c.text for c in calls if c.method == "SendMessage"]
+    assert "Sorry, something went wrong on our side. Please try again." not in texts
+
+
+async def test_the_bot_describes_itself_in_both_languages(harness: Harness) -> None:
+    from bot.runtime import prepare
+
+    harness.session.clear()
+    await prepare(harness.app)
+    short = {c.language_code: c.short_description for c in harness.calls("SetMyShortDescription")}
+    assert short == {
+        "ru": "Ваш персональный специалист по работе с клиентами — в Telegram.",
+        "en": "Your personal client relations specialist, in Telegram.",
+        None: "Ваш персональный специалист по работе с клиентами — в Telegram.",
+    }
+    assert len(harness.calls("SetMyDescription")) == 3

@@ -45,12 +45,19 @@ class RecordingSession(BaseSession):
         super().__init__()
         self.calls: list[Call] = []
         self._message_ids = itertools.count(1000)
+        self._failures: dict[str, Exception] = {}
+
+    def fail_next(self, method: str, exception: Exception) -> None:
+        """The next call of `method` (e.g. "EditMessageText") raises `exception`."""
+        self._failures[method] = exception
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
     ) -> Any:
         call = Call(type(method).__name__, method)
         self.calls.append(call)
+        if (failure := self._failures.pop(call.method, None)) is not None:
+            raise failure
         call.result = self._answer(method)
         return call.result
 
