@@ -63,7 +63,7 @@ async def prepare(app: App) -> None:
     await commands.publish_client_commands(app.bot, app.i18n)
     await commands.publish_descriptions(app.bot, app.i18n)
     for user in staff_members:
-        actor = Actor(user.telegram_id, user.role, user.locale, user.timezone, user)
+        actor = Actor.of(user)
         await commands.publish_staff_commands(app.bot, app.i18n, actor)
     logger.info(
         "Ready as @%s: %d admin(s) from ADMIN_IDS, %d staff",

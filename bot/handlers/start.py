@@ -69,7 +69,7 @@ async def on_invite_link(
         await message.answer(invite_refusal(rejected.problem))
         return
     await dialog_manager.reset_stack()
-    member = Actor(user.telegram_id, user.role, user.locale, user.timezone, user)
+    member = Actor.of(user)
     await message.answer(
         _("Welcome to the team! You are now a {role}.").format(role=role_name(user.role)),
         reply_markup=main_menu(member),

@@ -35,6 +35,11 @@ class Actor:
     timezone: str
     user: UserDTO | None
 
+    @classmethod
+    def of(cls, user: UserDTO) -> Actor:
+        """The stored user as the one acting."""
+        return cls(user.telegram_id, user.role, user.locale, user.timezone, user)
+
     @property
     def user_id(self) -> int | None:
         return self.user.id if self.user else None
@@ -74,4 +79,4 @@ async def load_actor(
         user = await uow.users.update(
             user.id, now=clock.now(), full_name=profile.full_name, username=profile.username
         )
-    return Actor(user.telegram_id, user.role, user.locale, user.timezone, user)
+    return Actor.of(user)

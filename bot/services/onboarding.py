@@ -76,4 +76,4 @@ async def set_locale(uow: UnitOfWork, clock: Clock, actor: Actor, locale: str) -
     if actor.user is None:
         return Actor(actor.telegram_id, actor.role, locale, actor.timezone, None)
     user = await uow.users.update(actor.user.id, now=clock.now(), locale=locale)
-    return Actor(user.telegram_id, user.role, user.locale, user.timezone, user)
+    return Actor.of(user)

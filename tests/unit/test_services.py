@@ -22,7 +22,7 @@ def profile(telegram_id: int, name: str = "Ivan", language: str | None = "en") -
 
 
 def actor_of(user: UserDTO) -> Actor:
-    return Actor(user.telegram_id, user.role, user.locale, user.timezone, user)
+    return Actor.of(user)
 
 
 async def member(uow: UnitOfWork, clock: FakeClock, telegram_id: int, role: Role) -> Actor:

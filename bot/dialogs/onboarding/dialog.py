@@ -98,7 +98,7 @@ async def on_agree(callback: CallbackQuery, _button: Button, manager: DialogMana
         source=start_data.get("source"),
     )
     await manager.done()
-    member = Actor(user.telegram_id, user.role, user.locale, user.timezone, user)
+    member = Actor.of(user)
     if callback.message is not None:
         await callback.message.edit_text(_("Thank you! Your consent is recorded."))
         await callback.message.answer(
