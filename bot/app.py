@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.dialogs.invite.dialog import dialog as invite_dialog
 from bot.dialogs.onboarding.dialog import dialog as onboarding_dialog
+from bot.dialogs.team.dialog import dialog as team_dialog
 from bot.handlers import common, errors, fallback, privacy, staff, start
 from bot.i18n import ActorLocaleMiddleware, create_i18n
 from bot.middlewares.actor import ActorMiddleware
@@ -107,6 +108,7 @@ def build_dispatcher(
         privacy.router(),
         onboarding_dialog(),
         invite_dialog(),
+        team_dialog(),
         fallback.router(),
     )
     setup_dialogs(dispatcher)

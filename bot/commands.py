@@ -9,6 +9,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.i18n import SUPPORTED_LOCALES
 from bot.services.actors import Actor
+from bot.services.permissions import Permission, can
 from bot.services.staff import invitable_roles
 
 
@@ -22,6 +23,7 @@ HELP = ("help", N_("What I can do"))
 LANGUAGE = ("language", N_("Change the language"))
 PRIVACY = ("privacy", N_("My data and consent"))
 INVITE = ("invite", N_("Invite a staff member"))
+TEAM = ("team", N_("The team: roles and access"))
 
 CLIENT_COMMANDS = (START, HELP, LANGUAGE, PRIVACY)
 
@@ -37,7 +39,14 @@ def staff_entries(actor: Actor) -> tuple[tuple[str, str], ...]:
     entries: tuple[tuple[str, str], ...] = (START, HELP, LANGUAGE)
     if invitable_roles(actor):
         entries += (INVITE,)
+    if can(actor, Permission.VIEW_TEAM):
+        entries += (TEAM,)
     return entries
+
+
+async def withdraw_staff_commands(bot: Bot, telegram_id: int) -> None:
+    """Back to the client commands everyone sees."""
+    await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=telegram_id))
 
 
 async def publish_client_commands(bot: Bot, i18n: I18n) -> None:

@@ -19,6 +19,7 @@ from bot.middlewares.actor import VISITOR_LOCALE_KEY
 from bot.services import onboarding
 from bot.services.actors import Actor
 from bot.services.clock import Clock
+from bot.services.permissions import Permission, can
 from bot.services.staff import invitable_roles
 from bot.storage.uow import UnitOfWork
 
@@ -42,6 +43,10 @@ def help_text(actor: Actor) -> str:
     lines = [_("You are signed in as a {role}.").format(role=role_name(actor.role)), ""]
     if invitable_roles(actor):
         lines.append(_("/invite: create a single-use invite link for a new staff member"))
+    if can(actor, Permission.MANAGE_TEAM):
+        lines.append(_("/team: the staff list; change roles, revoke access"))
+    elif can(actor, Permission.VIEW_TEAM):
+        lines.append(_("/team: the staff list"))
     if not actor.role.is_staff:
         lines.append(_("/privacy: see what is stored about you, withdraw consent"))
     lines.append(_("/language: change the language"))

@@ -1,4 +1,4 @@
-"""/invite for admins and the head of sales; everyone else learns nothing."""
+"""/invite and /team for admins and the head of sales; everyone else learns nothing."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from aiogram.types import Message
 from aiogram_dialog import DialogManager, StartMode
 
 from bot.dialogs.invite.states import InviteStaff
+from bot.dialogs.team.states import Team
 from bot.handlers.texts import unknown_command
-from bot.keyboards.menu import INVITE
+from bot.keyboards.menu import INVITE, TEAM
 from bot.services.actors import Actor
+from bot.services.permissions import Permission, can
 from bot.services.staff import invitable_roles
 
 
@@ -18,6 +20,8 @@ def router() -> Router:
     r = Router(name=__name__)
     r.message.register(on_invite, Command("invite"))
     r.message.register(on_invite, F.text == INVITE)
+    r.message.register(on_team, Command("team"))
+    r.message.register(on_team, F.text == TEAM)
     return r
 
 
@@ -26,3 +30,10 @@ async def on_invite(message: Message, actor: Actor, dialog_manager: DialogManage
         await message.answer(unknown_command())
         return
     await dialog_manager.start(InviteStaff.role, mode=StartMode.RESET_STACK)
+
+
+async def on_team(message: Message, actor: Actor, dialog_manager: DialogManager) -> None:
+    if not can(actor, Permission.VIEW_TEAM):
+        await message.answer(unknown_command())
+        return
+    await dialog_manager.start(Team.members, mode=StartMode.RESET_STACK)

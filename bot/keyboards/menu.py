@@ -12,12 +12,18 @@ HELP = __("❓ Help")
 LANGUAGE = __("🌐 Language")
 PRIVACY = __("🔒 My data")
 INVITE = __("✉️ Invite staff")
+TEAM = __("👥 Team")
 
 
 def main_menu(actor: Actor) -> ReplyKeyboardMarkup:
     rows: list[list[KeyboardButton]] = []
+    staff_row = []
     if can(actor, Permission.INVITE_STAFF):
-        rows.append([KeyboardButton(text=str(INVITE))])
+        staff_row.append(KeyboardButton(text=str(INVITE)))
+    if can(actor, Permission.VIEW_TEAM):
+        staff_row.append(KeyboardButton(text=str(TEAM)))
+    if staff_row:
+        rows.append(staff_row)
     bottom = [KeyboardButton(text=str(HELP)), KeyboardButton(text=str(LANGUAGE))]
     if not actor.role.is_staff:
         bottom.append(KeyboardButton(text=str(PRIVACY)))

@@ -11,6 +11,8 @@ from bot.storage.enums import Role
 
 class Permission(StrEnum):
     INVITE_STAFF = "invite_staff"
+    VIEW_TEAM = "view_team"
+    MANAGE_TEAM = "manage_team"
 
 
 # Whom each role may bring in: admins any staff role, the head of sales his specialists.
@@ -21,6 +23,8 @@ INVITABLE_ROLES: dict[Role, tuple[Role, ...]] = {
 
 GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.INVITE_STAFF: frozenset(INVITABLE_ROLES),
+    Permission.VIEW_TEAM: frozenset({Role.HEAD, Role.ADMIN}),
+    Permission.MANAGE_TEAM: frozenset({Role.ADMIN}),
 }
 
 

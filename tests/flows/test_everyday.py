@@ -155,7 +155,7 @@ async def test_commands_are_published_per_language_and_scope(harness: Harness) -
     assert published[("all_private_chats", "ru")] == ["start", "help", "language", "privacy"]
     assert published[("all_private_chats", "en")] == ["start", "help", "language", "privacy"]
     assert published[("all_private_chats", None)] == ["start", "help", "language", "privacy"]
-    assert published[("chat", None)] == ["start", "help", "language", "invite"]
+    assert published[("chat", None)] == ["start", "help", "language", "invite", "team"]
     descriptions = {
         call.language_code: call.commands[1].description
         for call in harness.calls("SetMyCommands")

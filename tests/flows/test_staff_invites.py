@@ -31,7 +31,7 @@ async def role_of(harness: Harness, telegram_id: int) -> str | None:
 async def test_admin_invites_a_specialist_who_joins_by_the_link(harness: Harness) -> None:
     admin = harness.person(ADMIN_ID, first_name="Olga", language_code="en")
     await admin.send("/start")
-    assert admin.menu() == ["✉️ Invite staff", "❓ Help", "🌐 Language"]
+    assert admin.menu() == ["✉️ Invite staff", "👥 Team", "❓ Help", "🌐 Language"]
 
     await admin.send("/invite")
     assert "Whom are you inviting?" in admin.last_text()
