@@ -161,7 +161,7 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(launch: Launch) 
 
     mark = admin.send("/start")
     greeting = await admin.receives("Choose an action in the menu below.", after=mark)
-    assert reply_keyboard(greeting) == [["✉️ Invite staff"], ["❓ Help", "🌐 Language"]]
+    assert reply_keyboard(greeting) == [["✉️ Invite staff", "👥 Team"], ["❓ Help", "🌐 Language"]]
 
     mark = admin.send("/invite")
     await admin.receives("Whom are you inviting?", after=mark)
