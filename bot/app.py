@@ -11,8 +11,12 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType, ParseMode
-from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.base import (
+    BaseEventIsolation,
+    BaseStorage,
+    DefaultKeyBuilder,
+)
+from aiogram.fsm.storage.memory import DisabledEventIsolation, SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.i18n import I18n
 from aiogram_dialog import setup_dialogs
@@ -22,10 +26,12 @@ from bot.config import Settings
 from bot.dialogs.invite.dialog import dialog as invite_dialog
 from bot.dialogs.onboarding.dialog import dialog as onboarding_dialog
 from bot.dialogs.team.dialog import dialog as team_dialog
+from bot.dialogs.timezone.dialog import dialog as timezone_dialog
 from bot.handlers import common, errors, fallback, privacy, staff, start
 from bot.i18n import ActorLocaleMiddleware, create_i18n
 from bot.middlewares.actor import ActorMiddleware
 from bot.middlewares.db import DatabaseMiddleware
+from bot.middlewares.event_lock import EventLockMiddleware
 from bot.middlewares.inflight import InFlightTracker
 from bot.services.actors import Defaults
 from bot.services.clock import Clock, SystemClock
@@ -88,13 +94,19 @@ def build_dispatcher(
     i18n: I18n,
     clock: Clock,
 ) -> tuple[Dispatcher, InFlightTracker]:
-    dispatcher = Dispatcher(storage=storage, events_isolation=events_isolation)
+    # The per-user lock is taken by EventLockMiddleware, around the transaction.
+    dispatcher = Dispatcher(storage=storage, events_isolation=DisabledEventIsolation())
     dispatcher["settings"] = settings
     dispatcher["clock"] = clock
     dispatcher["defaults"] = Defaults(settings.default_locale, settings.default_timezone)
 
     inflight = InFlightTracker()
-    _install_update_middlewares(dispatcher, inflight, DatabaseMiddleware(sessionmaker))
+    _install_update_middlewares(
+        dispatcher,
+        inflight,
+        EventLockMiddleware(events_isolation, dispatcher.fsm),
+        DatabaseMiddleware(sessionmaker),
+    )
     dispatcher.update.outer_middleware(ActorMiddleware(dispatcher["defaults"], clock))
     dispatcher.update.outer_middleware(ActorLocaleMiddleware(i18n))
 
@@ -109,22 +121,28 @@ def build_dispatcher(
         onboarding_dialog(),
         invite_dialog(),
         team_dialog(),
+        timezone_dialog(),
         fallback.router(),
     )
-    setup_dialogs(dispatcher)
+    # The same lock for dialog stacks, so several processes on Redis never interleave them.
+    setup_dialogs(dispatcher, events_isolation=events_isolation)
     _drain_before_storage_closes(dispatcher, inflight, settings.shutdown_grace_seconds)
     return dispatcher, inflight
 
 
 def _install_update_middlewares(
-    dispatcher: Dispatcher, inflight: InFlightTracker, database: DatabaseMiddleware
+    dispatcher: Dispatcher,
+    inflight: InFlightTracker,
+    event_lock: EventLockMiddleware,
+    database: DatabaseMiddleware,
 ) -> None:
-    """Places ours around aiogram's own (errors, user context, FSM), outermost first:
+    """Orders ours around aiogram's own (errors, user context, FSM), outermost first:
 
-    - the in-flight tracker wraps everything: the FSM event lock is released and errors are
-      answered after inner middlewares return, and both still need the storage;
-    - the transaction opens inside the errors middleware, so a failing handler rolls back,
-      and before the FSM middleware, so its state reads share the update's session.
+    - the in-flight tracker wraps everything: errors are answered after inner middlewares
+      return, and that still needs the bot and the storage;
+    - the user's event lock, then the transaction: it commits before the lock is released,
+      so his next update reads what this one wrote;
+    - the FSM middleware inside the transaction, so its state reads share the session.
     """
     builtin = list(dispatcher.update.outer_middleware)
     for middleware in builtin:
@@ -132,6 +150,7 @@ def _install_update_middlewares(
     dispatcher.update.outer_middleware(inflight)
     for middleware in builtin:
         if middleware is dispatcher.fsm:
+            dispatcher.update.outer_middleware(event_lock)
             dispatcher.update.outer_middleware(database)
         dispatcher.update.outer_middleware(middleware)
 

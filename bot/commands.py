@@ -21,11 +21,12 @@ def N_(message: str) -> str:
 START = ("start", N_("Main menu"))
 HELP = ("help", N_("What I can do"))
 LANGUAGE = ("language", N_("Change the language"))
+TIMEZONE = ("timezone", N_("Set your time zone"))
 PRIVACY = ("privacy", N_("My data and consent"))
 INVITE = ("invite", N_("Invite a staff member"))
 TEAM = ("team", N_("The team: roles and access"))
 
-CLIENT_COMMANDS = (START, HELP, LANGUAGE, PRIVACY)
+CLIENT_COMMANDS = (START, HELP, LANGUAGE, TIMEZONE, PRIVACY)
 
 
 def _commands(i18n: I18n, locale: str, entries: tuple[tuple[str, str], ...]) -> list[BotCommand]:
@@ -36,7 +37,7 @@ def _commands(i18n: I18n, locale: str, entries: tuple[tuple[str, str], ...]) -> 
 
 
 def staff_entries(actor: Actor) -> tuple[tuple[str, str], ...]:
-    entries: tuple[tuple[str, str], ...] = (START, HELP, LANGUAGE)
+    entries: tuple[tuple[str, str], ...] = (START, HELP, LANGUAGE, TIMEZONE)
     if invitable_roles(actor):
         entries += (INVITE,)
     if can(actor, Permission.VIEW_TEAM):

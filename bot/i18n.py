@@ -9,7 +9,13 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import TelegramObject
 from aiogram.utils.i18n import I18n, I18nMiddleware
-from babel.dates import format_date, format_time, get_datetime_format
+from babel.dates import (
+    format_date,
+    format_time,
+    get_datetime_format,
+    get_timezone,
+    get_timezone_location,
+)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -72,3 +78,10 @@ def format_datetime(value: datetime, locale: str, timezone: str) -> str:
     return pattern.replace("{1}", format_date(local, "medium", locale=locale)).replace(
         "{0}", format_time(local, "short", locale=locale)
     )
+
+
+def describe_timezone(name: str, locale: str, now: datetime) -> str:
+    """'Москва · 14:05': the zone's city in the reader's language and its local time now."""
+    city = get_timezone_location(get_timezone(name), locale=locale, return_city=True)
+    local_time = format_time(now.astimezone(ZoneInfo(name)), "short", locale=locale)
+    return f"{city} · {local_time}"

@@ -1,4 +1,4 @@
-"""/help and /language, for every role."""
+"""/help, /language and /timezone, for every role."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager, StartMode
 
 from bot.commands import publish_staff_commands
+from bot.dialogs.timezone.states import TimezoneChoice
 from bot.handlers.texts import role_name, stale_button
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LOCALES
 from bot.keyboards import inline
@@ -31,6 +33,7 @@ def router() -> Router:
     r.message.register(on_language, Command("language"))
     r.message.register(on_language, F.text == LANGUAGE)
     r.callback_query.register(on_language_chosen, LanguageChoice.filter())
+    r.message.register(on_timezone, Command("timezone"))
     return r
 
 
@@ -50,6 +53,7 @@ def help_text(actor: Actor) -> str:
     if not actor.role.is_staff:
         lines.append(_("/privacy: see what is stored about you, withdraw consent"))
     lines.append(_("/language: change the language"))
+    lines.append(_("/timezone: set your time zone for dates and times"))
     lines.append(_("/start: show the main menu"))
     return "\n".join(lines)
 
@@ -95,3 +99,10 @@ async def on_language_chosen(
         )
     if actor.role.is_staff:
         await publish_staff_commands(bot, i18n, actor)
+
+
+async def on_timezone(message: Message, actor: Actor, dialog_manager: DialogManager) -> None:
+    if not actor.is_registered:
+        await message.answer(_("Send /start to begin."))
+        return
+    await dialog_manager.start(TimezoneChoice.zone, mode=StartMode.RESET_STACK)

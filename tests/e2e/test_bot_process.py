@@ -120,7 +120,13 @@ async def test_polling_start_up_and_a_client_onboards_in_english(launch: Launch)
     assert {"message", "callback_query"} <= set(poll.params["allowed_updates"])
     ru_commands = api.commands(ALL_PRIVATE_CHATS, "ru")
     en_commands = api.commands(ALL_PRIVATE_CHATS, "en")
-    assert [c["command"] for c in en_commands] == ["start", "help", "language", "privacy"]
+    assert [c["command"] for c in en_commands] == [
+        "start",
+        "help",
+        "language",
+        "timezone",
+        "privacy",
+    ]
     assert en_commands[0]["description"] == "Main menu"
     assert ru_commands[0]["description"] == "Главное меню"
 
@@ -181,7 +187,12 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(launch: Launch) 
     assert reply_keyboard(welcome) == [["❓ Help", "🌐 Language"]]
     scope = {"type": "chat", "chat_id": 700}
     await desk.wait_for("setMyCommands", lambda c: c.params.get("scope") == scope, after=mark)
-    assert [c["command"] for c in desk.api.commands(scope)] == ["start", "help", "language"]
+    assert [c["command"] for c in desk.api.commands(scope)] == [
+        "start",
+        "help",
+        "language",
+        "timezone",
+    ]
 
     assert await desk.stop() == 0, desk.explain("exit code on SIGTERM")
     assert user_row(desk.sqlite_path, 700)[:2] == ("specialist", "en")

@@ -152,10 +152,28 @@ async def test_commands_are_published_per_language_and_scope(harness: Harness) -
         (call.scope.type, call.language_code): [c.command for c in call.commands]
         for call in harness.calls("SetMyCommands")
     }
-    assert published[("all_private_chats", "ru")] == ["start", "help", "language", "privacy"]
-    assert published[("all_private_chats", "en")] == ["start", "help", "language", "privacy"]
-    assert published[("all_private_chats", None)] == ["start", "help", "language", "privacy"]
-    assert published[("chat", None)] == ["start", "help", "language", "invite", "team"]
+    assert published[("all_private_chats", "ru")] == [
+        "start",
+        "help",
+        "language",
+        "timezone",
+        "privacy",
+    ]
+    assert published[("all_private_chats", "en")] == [
+        "start",
+        "help",
+        "language",
+        "timezone",
+        "privacy",
+    ]
+    assert published[("all_private_chats", None)] == [
+        "start",
+        "help",
+        "language",
+        "timezone",
+        "privacy",
+    ]
+    assert published[("chat", None)] == ["start", "help", "language", "timezone", "invite", "team"]
     descriptions = {
         call.language_code: call.commands[1].description
         for call in harness.calls("SetMyCommands")

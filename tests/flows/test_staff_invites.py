@@ -47,7 +47,7 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(harness: Harness
     assert await role_of(harness, 700) == "specialist"
     scoped = [c for c in harness.calls("SetMyCommands") if c.scope.type == "chat"]
     assert scoped[-1].scope.chat_id == 700
-    assert [c.command for c in scoped[-1].commands] == ["start", "help", "language"]
+    assert [c.command for c in scoped[-1].commands] == ["start", "help", "language", "timezone"]
 
 
 async def test_an_invite_works_once(harness: Harness) -> None:

@@ -54,6 +54,7 @@ async def test_admin_promotes_a_specialist_to_head_of_sales(harness: Harness) ->
         "start",
         "help",
         "language",
+        "timezone",
         "invite",
         "team",
     ]

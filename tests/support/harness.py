@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +27,6 @@ class Person:
     last_name: str | None = None
     username: str | None = None
     language_code: str | None = "ru"
-    seen: list[Call] = field(default_factory=list)
 
     def _user(self) -> dict[str, Any]:
         user = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
