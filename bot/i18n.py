@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from babel.dates import (
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+logger = logging.getLogger(__name__)
+
 DOMAIN = "bot"
 SUPPORTED_LOCALES = ("ru", "en")
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
@@ -33,7 +36,10 @@ def locales_dir() -> Path:
 
 
 def ensure_compiled(path: Path) -> None:
-    """Builds missing or outdated .mo files, so a fresh checkout runs without a build step."""
+    """Builds missing or outdated .mo files, so a fresh checkout runs without a build step.
+
+    A read-only install (the Docker image compiles at build time) keeps what it has.
+    """
     for po_path in path.glob(f"*/LC_MESSAGES/{DOMAIN}.po"):
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
@@ -41,9 +47,12 @@ def ensure_compiled(path: Path) -> None:
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file, locale=po_path.parent.parent.name)
         tmp_path = mo_path.with_suffix(".mo.tmp")
-        with tmp_path.open("wb") as mo_file:
-            write_mo(mo_file, catalog)
-        tmp_path.replace(mo_path)
+        try:
+            with tmp_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog)
+            tmp_path.replace(mo_path)
+        except OSError as error:
+            logger.warning("Cannot compile %s (%s); using the catalog as it is", po_path, error)
 
 
 def create_i18n(default_locale: str) -> I18n:

@@ -82,3 +82,20 @@ def test_dates_follow_the_locale_and_time_zone() -> None:
 )
 def test_telegram_language_is_mapped_to_ours(code: str | None, locale: str) -> None:
     assert supported_locale(code, "ru") == locale
+
+
+def test_a_read_only_install_keeps_its_catalogs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import shutil
+
+    import bot.i18n
+
+    shutil.copytree(ROOT / "locales", tmp_path / "locales")
+
+    def read_only(*_args: object) -> None:
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(bot.i18n, "write_mo", read_only)
+    ensure_compiled(tmp_path / "locales")
+    assert "Cannot compile" in caplog.text
