@@ -65,6 +65,8 @@ def test_catalogs_compile(tmp_path: Path) -> None:
     import shutil
 
     shutil.copytree(ROOT / "locales", tmp_path / "locales")
+    for compiled in (tmp_path / "locales").glob("*/LC_MESSAGES/*.mo"):
+        compiled.unlink()
     ensure_compiled(tmp_path / "locales")
     for locale in SUPPORTED_LOCALES:
         assert (tmp_path / "locales" / locale / "LC_MESSAGES" / "bot.mo").stat().st_size > 0
@@ -92,6 +94,8 @@ def test_a_read_only_install_keeps_its_catalogs(
     import bot.i18n
 
     shutil.copytree(ROOT / "locales", tmp_path / "locales")
+    for compiled in (tmp_path / "locales").glob("*/LC_MESSAGES/*.mo"):
+        compiled.unlink()
 
     def read_only(*_args: object) -> None:
         raise PermissionError("read-only file system")
