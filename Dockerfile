@@ -49,7 +49,8 @@ USER 10001:10001
 
 EXPOSE 8080
 
-# GET /healthz is served in polling and webhook mode: 200 when the database answers, 503 otherwise
+# GET /healthz is served in polling and webhook mode: 200 when the database (and Redis, if used)
+# answer, 503 otherwise
 # (urlopen raises on 503 or a refused connection, so the command exits non-zero).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${WEB_PORT:-8080}/healthz', timeout=4)"

@@ -9,6 +9,7 @@ import signal
 
 from aiogram import Dispatcher
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import Update
 from aiohttp import web
 from sqlalchemy.engine import make_url
@@ -20,9 +21,9 @@ from bot.config import Settings
 from bot.services import staff as staff_service
 from bot.services.actors import Actor, Defaults
 from bot.storage import migrate
-from bot.storage.database import create_engine
+from bot.storage.database import create_engine, ping
 from bot.storage.uow import UnitOfWork
-from bot.web.app import WEBHOOK_PATH, build_web_app
+from bot.web.app import WEBHOOK_PATH, HealthCheck, build_web_app
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,15 @@ async def prepare(app: App) -> None:
     )
 
 
+def health_checks(app: App) -> dict[str, HealthCheck]:
+    """What the bot cannot work without: the database, and Redis when dialogs live there."""
+    checks: dict[str, HealthCheck] = {"database": lambda: ping(app.engine)}
+    if isinstance(app.storage, RedisStorage):
+        redis = app.storage.redis
+        checks["redis"] = lambda: redis.ping()
+    return checks
+
+
 async def _start_site(web_app: web.Application, settings: Settings) -> web.AppRunner:
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
@@ -91,7 +101,7 @@ async def _start_site(web_app: web.Application, settings: Settings) -> web.AppRu
 async def run_polling(app: App) -> None:
     try:
         await prepare(app)
-        runner = await _start_site(build_web_app(app.engine), app.settings)
+        runner = await _start_site(build_web_app(health_checks(app)), app.settings)
         try:
             await app.bot.delete_webhook(drop_pending_updates=False)
             # aiogram stops fetching on SIGTERM/SIGINT, then its shutdown hooks drain the
@@ -133,7 +143,7 @@ async def run_webhook(app: App) -> None:
     try:
         await prepare(app)
         web_app = build_web_app(
-            app.engine, dispatcher=app.dispatcher, bot=app.bot, webhook_secret=secret
+            health_checks(app), dispatcher=app.dispatcher, bot=app.bot, webhook_secret=secret
         )
         await app.dispatcher.emit_startup(bot=app.bot)
         runner = await _start_site(web_app, settings)

@@ -2,33 +2,50 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from bot.storage.database import ping
 
 WEBHOOK_PATH = "/webhook"
 HEALTH_PATH = "/healthz"
-ENGINE_KEY = web.AppKey("engine", AsyncEngine)
+CHECK_TIMEOUT_SECONDS = 3
+
+HealthCheck = Callable[[], Awaitable[bool]]
+CHECKS_KEY = web.AppKey("health_checks", dict)
+
+
+async def _passes(check: HealthCheck) -> bool:
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+            return bool(await check())
+    except Exception:
+        return False
 
 
 async def healthz(request: web.Request) -> web.Response:
-    if await ping(request.app[ENGINE_KEY]):
-        return web.json_response({"status": "ok", "database": "ok"})
-    return web.json_response({"status": "error", "database": "unavailable"}, status=503)
+    """200 when every dependency answers, 503 naming the ones that do not."""
+    checks: dict[str, HealthCheck] = request.app[CHECKS_KEY]
+    names = list(checks)
+    results = await asyncio.gather(*(_passes(checks[name]) for name in names))
+    body = {name: "ok" if ok else "unavailable" for name, ok in zip(names, results, strict=True)}
+    healthy = all(results)
+    return web.json_response(
+        {"status": "ok" if healthy else "error", **body}, status=200 if healthy else 503
+    )
 
 
 def build_web_app(
-    engine: AsyncEngine,
+    checks: Mapping[str, HealthCheck],
     *,
     dispatcher: Dispatcher | None = None,
     bot: Bot | None = None,
     webhook_secret: str | None = None,
 ) -> web.Application:
     app = web.Application()
-    app[ENGINE_KEY] = engine
+    app[CHECKS_KEY] = dict(checks)
     app.router.add_get(HEALTH_PATH, healthz)
     if dispatcher is not None and bot is not None:
         if not webhook_secret:
