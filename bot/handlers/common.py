@@ -12,7 +12,6 @@ from aiogram_dialog import DialogManager, StartMode
 
 from bot.commands import publish_staff_commands
 from bot.dialogs.timezone.states import TimezoneChoice
-from bot.handlers.texts import role_name, stale_button
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LOCALES
 from bot.keyboards import inline
 from bot.keyboards.callbacks import LanguageChoice
@@ -24,6 +23,7 @@ from bot.services.clock import Clock
 from bot.services.permissions import Permission, can
 from bot.services.staff import invitable_roles
 from bot.storage.uow import UnitOfWork
+from bot.texts import role_name, stale_button
 
 
 def router() -> Router:

@@ -13,7 +13,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent
 
-from bot.handlers.texts import stale_button
+from bot.texts import stale_button
 
 logger = logging.getLogger(__name__)
 

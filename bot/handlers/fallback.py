@@ -6,9 +6,9 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.handlers.texts import stale_button, unknown_command
 from bot.keyboards.menu import main_menu
 from bot.services.actors import Actor
+from bot.texts import stale_button, unknown_command
 
 
 def router() -> Router:

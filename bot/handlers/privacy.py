@@ -10,7 +10,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
-from bot.handlers.texts import stale_button
 from bot.i18n import LANGUAGE_NAMES, format_datetime
 from bot.keyboards import inline
 from bot.keyboards.callbacks import PrivacyAction, PrivacyStep
@@ -22,6 +21,7 @@ from bot.services.clock import Clock
 from bot.services.errors import NotAllowed
 from bot.storage.dto import UserDTO
 from bot.storage.uow import UnitOfWork
+from bot.texts import stale_button
 
 
 def router() -> Router:

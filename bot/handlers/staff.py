@@ -9,11 +9,11 @@ from aiogram_dialog import DialogManager, StartMode
 
 from bot.dialogs.invite.states import InviteStaff
 from bot.dialogs.team.states import Team
-from bot.handlers.texts import unknown_command
 from bot.keyboards.menu import INVITE, TEAM
 from bot.services.actors import Actor
 from bot.services.permissions import Permission, can
 from bot.services.staff import invitable_roles
+from bot.texts import unknown_command
 
 
 def router() -> Router:

@@ -13,13 +13,13 @@ from aiogram_dialog import DialogManager, StartMode
 
 from bot.commands import publish_staff_commands
 from bot.dialogs.onboarding.states import Onboarding
-from bot.handlers.texts import role_name
 from bot.keyboards.menu import main_menu
 from bot.services import onboarding, staff
 from bot.services.actors import Actor, Defaults, Profile
 from bot.services.clock import Clock
 from bot.services.errors import InviteProblem, InviteRejected
 from bot.storage.uow import UnitOfWork
+from bot.texts import role_name
 
 
 def router() -> Router:

@@ -15,12 +15,12 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.config import Settings
 from bot.dialogs.invite.states import InviteStaff
-from bot.handlers.texts import role_name, stale_button
 from bot.i18n import format_datetime
 from bot.services import staff
 from bot.services.actors import Actor
 from bot.services.errors import NotAllowed
 from bot.storage.enums import Role
+from bot.texts import role_name, stale_button
 
 ROLE_SELECT = "role"
 CANCEL = "cancel"

@@ -27,7 +27,6 @@ from aiogram_dialog.widgets.text import Format
 from bot import commands
 from bot.config import Settings
 from bot.dialogs.team.states import Team
-from bot.handlers.texts import role_name, stale_button
 from bot.i18n import format_datetime
 from bot.keyboards.menu import main_menu
 from bot.services import team
@@ -35,6 +34,7 @@ from bot.services.actors import Actor
 from bot.services.errors import NotAllowed
 from bot.storage.dto import UserDTO
 from bot.storage.enums import Role
+from bot.texts import role_name, stale_button
 
 logger = logging.getLogger(__name__)
 

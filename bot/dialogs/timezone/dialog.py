@@ -15,11 +15,11 @@ from aiogram_dialog.widgets.kbd import Cancel, Group, Select
 from aiogram_dialog.widgets.text import Format
 
 from bot.dialogs.timezone.states import TimezoneChoice
-from bot.handlers.texts import stale_button
 from bot.i18n import describe_timezone
 from bot.services import profile
 from bot.services.actors import Actor
 from bot.services.errors import NotAllowed
+from bot.texts import stale_button
 
 ZONE_SELECT = "zone"
 TYPED_ZONE = "typed_zone"

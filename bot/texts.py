@@ -1,4 +1,4 @@
-"""Texts shared by several handlers, built in the current locale."""
+"""Texts shared by handlers and dialogs, built in the current locale."""
 
 from __future__ import annotations
 
