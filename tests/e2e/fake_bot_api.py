@@ -22,11 +22,17 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.support.updates import (  # re-exported: tests build updates through the fake's module
+    BOT_NAME,
+    DEFAULT_BOT_ID,
+    callback_query,
+    contact_message,
+    private_message,
+)
+
 POLLING_METHOD = "getUpdates"
 MAX_POLL_WAIT = 2.0  # long polls are capped so shutdown and tests stay fast
-DEFAULT_BOT_ID = 123456789
 TOKEN_RE = re.compile(r"^(\d+):[A-Za-z0-9_-]+$")
-BOT_NAME = {"first_name": "ClientDesk Test", "username": "clientdesk_test_bot"}
 BOT_ABILITIES = dict.fromkeys(
     ("can_join_groups", "can_read_all_group_messages", "supports_inline_queries"), True
 )
@@ -427,96 +433,13 @@ async def _parse_request(request: web.Request) -> tuple[dict[str, Any], dict[str
     return params, uploads
 
 
-# --- update builders (plain dicts in Bot API shape) ----------------------------------------
-_user_message_ids = itertools.count(100_000)  # kept apart from the ids the fake gives bot messages
-_callback_ids = itertools.count(1)
-
-
-def _user(
-    user_id: int,
-    first_name: str,
-    last_name: str | None,
-    username: str | None,
-    language_code: str | None,
-) -> dict[str, Any]:
-    extra = {"last_name": last_name, "username": username, "language_code": language_code}
-    return {"id": user_id, "is_bot": False, "first_name": first_name} | _pick(extra, *extra)
-
-
-def _user_message(sender: dict[str, Any], message_id: int | None) -> dict[str, Any]:
-    chat = {"type": "private", **_pick(sender, "id", "first_name", "last_name", "username")}
-    message_id = next(_user_message_ids) if message_id is None else message_id
-    return {"message_id": message_id, "date": int(time.time()), "chat": chat, "from": sender}
-
-
-def private_message(
-    user_id: int,
-    text: str,
-    *,
-    first_name: str = "Ivan",
-    last_name: str | None = None,
-    username: str | None = None,
-    language_code: str | None = "ru",
-    message_id: int | None = None,
-    entities: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    sender = _user(user_id, first_name, last_name, username, language_code)
-    message = {**_user_message(sender, message_id), "text": text}
-    if entities is None and len(text) > 1 and text.startswith("/"):
-        command = text.split(maxsplit=1)[0]  # offsets/lengths are in UTF-16 code units
-        entities = [{"type": "bot_command", "offset": 0, "length": _utf16_len(command)}]
-    if entities:
-        message["entities"] = entities
-    return {"message": message}
-
-
-def contact_message(
-    user_id: int,
-    phone_number: str,
-    *,
-    first_name: str = "Ivan",
-    last_name: str | None = None,
-    username: str | None = None,
-    language_code: str | None = "ru",
-    contact_user_id: int | None = None,
-    message_id: int | None = None,
-) -> dict[str, Any]:
-    """A shared contact; by default the user's own (contact.user_id == user_id)."""
-    sender = _user(user_id, first_name, last_name, username, language_code)
-    contact = {"phone_number": phone_number, **_pick(sender, "first_name", "last_name")}
-    contact["user_id"] = user_id if contact_user_id is None else contact_user_id
-    return {"message": {**_user_message(sender, message_id), "contact": contact}}
-
-
-def callback_query(
-    user_id: int,
-    data: str,
-    *,
-    message_id: int,
-    chat_id: int | None = None,
-    language_code: str | None = "ru",
-    first_name: str = "Ivan",
-    message_text: str = "",
-    bot_id: int = DEFAULT_BOT_ID,
-) -> dict[str, Any]:
-    """A button press on bot message ``message_id``.
-
-    When pushed to a FakeBotAPI that sent that message, the stored message (text, keyboard)
-    is attached instead of this stub; ``message_text`` still overrides the text if given.
-    """
-    chat_id = user_id if chat_id is None else chat_id
-    message = {
-        "message_id": message_id,
-        "date": int(time.time()),
-        "chat": {"id": chat_id, "type": "private", "first_name": first_name},
-        "from": {"id": bot_id, "is_bot": True, **BOT_NAME},
-    }
-    if message_text:
-        message["text"] = message_text
-    sender = _user(user_id, first_name, None, None, language_code)
-    query = {"id": str(next(_callback_ids)), "from": sender, "chat_instance": f"ci-{chat_id}"}
-    return {"callback_query": {**query, "data": data, "message": message}}
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+__all__ = [
+    "BOT_NAME",
+    "DEFAULT_BOT_ID",
+    "Call",
+    "FakeBotAPI",
+    "WaitTimeout",
+    "callback_query",
+    "contact_message",
+    "private_message",
+]

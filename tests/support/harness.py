@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from aiogram.methods import EditMessageText, SendMessage
@@ -12,9 +11,9 @@ from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
 
 from bot.app import App
 from tests.support.recording_session import Call, RecordingSession
+from tests.support.updates import callback_query, private_content, private_message
 
 _update_ids = itertools.count(1)
-_message_ids = itertools.count(1)
 
 
 @dataclass
@@ -28,58 +27,31 @@ class Person:
     username: str | None = None
     language_code: str | None = "ru"
 
-    def _user(self) -> dict[str, Any]:
-        user = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
-        if self.last_name:
-            user["last_name"] = self.last_name
-        if self.username:
-            user["username"] = self.username
-        if self.language_code:
-            user["language_code"] = self.language_code
-        return user
-
-    def _chat(self) -> dict[str, Any]:
-        return {"id": self.user_id, "type": "private", "first_name": self.first_name}
+    def _who(self) -> dict[str, Any]:
+        return {
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "username": self.username,
+            "language_code": self.language_code,
+        }
 
     async def send(self, text: str) -> list[Call]:
-        message: dict[str, Any] = {
-            "message_id": next(_message_ids),
-            "date": int(datetime.now(UTC).timestamp()),
-            "chat": self._chat(),
-            "from": self._user(),
-            "text": text,
-        }
-        if text.startswith("/"):
-            command = text.split()[0]
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        return await self.harness.feed({"message": message})
+        return await self.harness.feed(private_message(self.user_id, text, **self._who()))
 
     async def send_content(self, **content: Any) -> list[Call]:
         """A non-text message, e.g. send_content(sticker={...})."""
-        message = {
-            "message_id": next(_message_ids),
-            "date": int(datetime.now(UTC).timestamp()),
-            "chat": self._chat(),
-            "from": self._user(),
-            **content,
-        }
-        return await self.harness.feed({"message": message})
+        return await self.harness.feed(private_content(self.user_id, **self._who(), **content))
 
     async def press_data(self, data: str, message_id: int) -> list[Call]:
-        callback = {
-            "id": str(next(_update_ids)),
-            "from": self._user(),
-            "chat_instance": str(self.user_id),
-            "data": data,
-            "message": {
-                "message_id": message_id,
-                "date": int(datetime.now(UTC).timestamp()),
-                "chat": self._chat(),
-                "from": {"id": 123456789, "is_bot": True, "first_name": "ClientDesk"},
-                "text": "…",
-            },
-        }
-        return await self.harness.feed({"callback_query": callback})
+        return await self.harness.feed(
+            callback_query(
+                self.user_id,
+                data,
+                message_id=message_id,
+                first_name=self.first_name,
+                language_code=self.language_code,
+            )
+        )
 
     async def press(self, label: str) -> list[Call]:
         """Presses the newest inline button with this label in this chat."""
