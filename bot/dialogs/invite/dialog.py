@@ -3,18 +3,18 @@ in dialog state (only its hash is in the database)."""
 
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import Any
 
 from aiogram import Bot
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Cancel, Column, Select
+from aiogram_dialog.widgets.kbd import Cancel, Column
 from aiogram_dialog.widgets.text import Format
 
 from bot.config import Settings
 from bot.dialogs.invite.states import InviteStaff
+from bot.dialogs.widgets import choice
 from bot.i18n import format_datetime
 from bot.services import staff
 from bot.services.actors import Actor
@@ -66,15 +66,7 @@ def dialog() -> Dialog:
     return Dialog(
         Window(
             Format("{prompt}"),
-            Column(
-                Select(
-                    Format("{item[1]}"),
-                    id=ROLE_SELECT,
-                    item_id_getter=itemgetter(0),
-                    items="roles",
-                    on_click=on_role,
-                )
-            ),
+            Column(choice(ROLE_SELECT, "roles", on_role)),
             Cancel(Format("{cancel}"), id=CANCEL),
             state=InviteStaff.role,
             getter=role_getter,

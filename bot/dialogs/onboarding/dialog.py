@@ -6,7 +6,6 @@ live in the dialog's state only.
 
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import Any
 
 from aiogram.fsm.context import FSMContext
@@ -14,10 +13,11 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Row, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Row, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.dialogs.onboarding.states import Onboarding
+from bot.dialogs.widgets import choice
 from bot.i18n import LANGUAGE_NAMES, SUPPORTED_LOCALES
 from bot.keyboards.menu import main_menu
 from bot.middlewares.actor import VISITOR_LOCALE_KEY
@@ -110,15 +110,7 @@ def dialog() -> Dialog:
     return Dialog(
         Window(
             Format("{prompt}"),
-            Row(
-                Select(
-                    Format("{item[1]}"),
-                    id=LANGUAGE_SELECT,
-                    item_id_getter=itemgetter(0),
-                    items="languages",
-                    on_click=on_language,
-                )
-            ),
+            Row(choice(LANGUAGE_SELECT, "languages", on_language)),
             state=Onboarding.language,
             getter=language_getter,
         ),

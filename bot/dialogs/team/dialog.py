@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import logging
-from operator import itemgetter
 from typing import Any
 
 from aiogram import Bot
@@ -19,7 +18,6 @@ from aiogram_dialog.widgets.kbd import (
     Cancel,
     Column,
     ScrollingGroup,
-    Select,
     SwitchTo,
 )
 from aiogram_dialog.widgets.text import Format
@@ -27,6 +25,7 @@ from aiogram_dialog.widgets.text import Format
 from bot import commands
 from bot.config import Settings
 from bot.dialogs.team.states import Team
+from bot.dialogs.widgets import choice
 from bot.i18n import format_datetime
 from bot.keyboards.menu import main_menu
 from bot.services import team
@@ -187,13 +186,7 @@ def dialog() -> Dialog:
         Window(
             Format("{title}"),
             ScrollingGroup(
-                Select(
-                    Format("{item[1]}"),
-                    id=MEMBER_SELECT,
-                    item_id_getter=itemgetter(0),
-                    items="members",
-                    on_click=on_member,
-                ),
+                choice(MEMBER_SELECT, "members", on_member),
                 id=MEMBERS_SCROLL,
                 width=1,
                 height=PAGE_SIZE,
@@ -205,15 +198,7 @@ def dialog() -> Dialog:
         ),
         Window(
             Format("{card}"),
-            Column(
-                Select(
-                    Format("{item[1]}"),
-                    id=ROLE_SELECT,
-                    item_id_getter=itemgetter(0),
-                    items="roles",
-                    on_click=on_role,
-                )
-            ),
+            Column(choice(ROLE_SELECT, "roles", on_role)),
             SwitchTo(Format("{revoke}"), id=REVOKE, state=Team.confirm_revoke, when="can_revoke"),
             Back(Format("{back}")),
             state=Team.member,

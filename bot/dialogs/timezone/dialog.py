@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from operator import itemgetter
 from typing import Any
 
 from aiogram.enums import ContentType
@@ -11,10 +10,11 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Cancel, Group, Select
+from aiogram_dialog.widgets.kbd import Cancel, Group
 from aiogram_dialog.widgets.text import Format
 
 from bot.dialogs.timezone.states import TimezoneChoice
+from bot.dialogs.widgets import choice
 from bot.i18n import describe_timezone
 from bot.services import profile
 from bot.services.actors import Actor
@@ -86,13 +86,7 @@ def dialog() -> Dialog:
         Window(
             Format("{text}"),
             Group(
-                Select(
-                    Format("{item[1]}"),
-                    id=ZONE_SELECT,
-                    item_id_getter=itemgetter(0),
-                    items="zones",
-                    on_click=on_zone,
-                ),
+                choice(ZONE_SELECT, "zones", on_zone),
                 width=2,
             ),
             Cancel(Format("{cancel}")),
