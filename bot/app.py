@@ -10,6 +10,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.dispatcher.middlewares.error import ErrorsMiddleware
 from aiogram.enums import ChatType, ParseMode
 from aiogram.fsm.storage.base import (
     BaseEventIsolation,
@@ -20,6 +21,7 @@ from aiogram.fsm.storage.memory import DisabledEventIsolation, SimpleEventIsolat
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.utils.i18n import I18n
 from aiogram_dialog import setup_dialogs
+from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
@@ -33,6 +35,7 @@ from bot.middlewares.actor import ActorMiddleware
 from bot.middlewares.db import DatabaseMiddleware
 from bot.middlewares.event_lock import EventLockMiddleware
 from bot.middlewares.inflight import InFlightTracker
+from bot.middlewares.metrics import UpdateMetrics
 from bot.services.actors import Defaults
 from bot.services.clock import Clock, SystemClock
 from bot.storage.database import create_engine, create_sessionmaker
@@ -51,6 +54,7 @@ class App:
     i18n: I18n
     clock: Clock
     inflight: InFlightTracker
+    metrics: UpdateMetrics
     storage: BaseStorage
     events_isolation: BaseEventIsolation
     _closed: bool = field(default=False, repr=False)
@@ -93,7 +97,7 @@ def build_dispatcher(
     events_isolation: BaseEventIsolation,
     i18n: I18n,
     clock: Clock,
-) -> tuple[Dispatcher, InFlightTracker]:
+) -> tuple[Dispatcher, InFlightTracker, UpdateMetrics]:
     # The per-user lock is taken by EventLockMiddleware, around the transaction.
     dispatcher = Dispatcher(storage=storage, events_isolation=DisabledEventIsolation())
     dispatcher["settings"] = settings
@@ -101,9 +105,11 @@ def build_dispatcher(
     dispatcher["defaults"] = Defaults(settings.default_locale, settings.default_timezone)
 
     inflight = InFlightTracker()
+    metrics = UpdateMetrics(CollectorRegistry(), inflight)
     _install_update_middlewares(
         dispatcher,
         inflight,
+        metrics,
         EventLockMiddleware(events_isolation, dispatcher.fsm),
         DatabaseMiddleware(sessionmaker),
     )
@@ -127,12 +133,13 @@ def build_dispatcher(
     # The same lock for dialog stacks, so several processes on Redis never interleave them.
     setup_dialogs(dispatcher, events_isolation=events_isolation)
     _drain_before_storage_closes(dispatcher, inflight, settings.shutdown_grace_seconds)
-    return dispatcher, inflight
+    return dispatcher, inflight, metrics
 
 
 def _install_update_middlewares(
     dispatcher: Dispatcher,
     inflight: InFlightTracker,
+    metrics: UpdateMetrics,
     event_lock: EventLockMiddleware,
     database: DatabaseMiddleware,
 ) -> None:
@@ -140,6 +147,7 @@ def _install_update_middlewares(
 
     - the in-flight tracker wraps everything: errors are answered after inner middlewares
       return, and that still needs the bot and the storage;
+    - metrics inside the errors middleware, where a handler's exception is still visible;
     - the user's event lock, then the transaction: it commits before the lock is released,
       so his next update reads what this one wrote;
     - the FSM middleware inside the transaction, so its state reads share the session.
@@ -153,6 +161,8 @@ def _install_update_middlewares(
             dispatcher.update.outer_middleware(event_lock)
             dispatcher.update.outer_middleware(database)
         dispatcher.update.outer_middleware(middleware)
+        if isinstance(middleware, ErrorsMiddleware):
+            dispatcher.update.outer_middleware(metrics)
 
 
 def _drain_before_storage_closes(
@@ -184,7 +194,9 @@ def create_app(
     storage, isolation = build_storage(settings, sessionmaker)
     i18n = create_i18n(settings.default_locale)
     clock = clock or SystemClock()
-    dispatcher, inflight = build_dispatcher(settings, sessionmaker, storage, isolation, i18n, clock)
+    dispatcher, inflight, metrics = build_dispatcher(
+        settings, sessionmaker, storage, isolation, i18n, clock
+    )
     return App(
         settings=settings,
         engine=engine,
@@ -194,6 +206,7 @@ def create_app(
         i18n=i18n,
         clock=clock,
         inflight=inflight,
+        metrics=metrics,
         storage=storage,
         events_isolation=isolation,
     )

@@ -101,7 +101,9 @@ async def _start_site(web_app: web.Application, settings: Settings) -> web.AppRu
 async def run_polling(app: App) -> None:
     try:
         await prepare(app)
-        runner = await _start_site(build_web_app(health_checks(app)), app.settings)
+        runner = await _start_site(
+            build_web_app(health_checks(app), app.metrics.registry), app.settings
+        )
         try:
             await app.bot.delete_webhook(drop_pending_updates=False)
             # aiogram stops fetching on SIGTERM/SIGINT, then its shutdown hooks drain the
@@ -143,7 +145,11 @@ async def run_webhook(app: App) -> None:
     try:
         await prepare(app)
         web_app = build_web_app(
-            health_checks(app), dispatcher=app.dispatcher, bot=app.bot, webhook_secret=secret
+            health_checks(app),
+            app.metrics.registry,
+            dispatcher=app.dispatcher,
+            bot=app.bot,
+            webhook_secret=secret,
         )
         await app.dispatcher.emit_startup(bot=app.bot)
         runner = await _start_site(web_app, settings)

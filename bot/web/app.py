@@ -1,4 +1,4 @@
-"""aiohttp application: the webhook endpoint (webhook mode) and the health check."""
+"""aiohttp application: the webhook endpoint (webhook mode), health and metrics."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from collections.abc import Awaitable, Callable, Mapping
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 WEBHOOK_PATH = "/webhook"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 CHECK_TIMEOUT_SECONDS = 3
 
 HealthCheck = Callable[[], Awaitable[bool]]
 CHECKS_KEY = web.AppKey("health_checks", dict)
+REGISTRY_KEY = web.AppKey("metrics_registry", CollectorRegistry)
 
 
 async def _passes(check: HealthCheck) -> bool:
@@ -37,8 +40,14 @@ async def healthz(request: web.Request) -> web.Response:
     )
 
 
+async def metrics(request: web.Request) -> web.Response:
+    body = generate_latest(request.app[REGISTRY_KEY])
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
 def build_web_app(
     checks: Mapping[str, HealthCheck],
+    registry: CollectorRegistry,
     *,
     dispatcher: Dispatcher | None = None,
     bot: Bot | None = None,
@@ -47,6 +56,8 @@ def build_web_app(
     app = web.Application()
     app[CHECKS_KEY] = dict(checks)
     app.router.add_get(HEALTH_PATH, healthz)
+    app[REGISTRY_KEY] = registry
+    app.router.add_get(METRICS_PATH, metrics)
     if dispatcher is not None and bot is not None:
         if not webhook_secret:
             raise ValueError("the webhook endpoint needs a secret token")
