@@ -60,3 +60,18 @@ async def test_declining_stores_nothing_and_can_be_revisited(harness: Harness) -
     await client.press("I changed my mind")
     await client.press("✅ I agree")
     assert (await stored_user(harness, 503)) is not None
+
+
+async def test_nothing_of_the_onboarding_stays_in_session_state(harness: Harness) -> None:
+    from bot.storage.models import FsmRecord
+
+    client = harness.person(506, language_code="en")
+    await client.send("/start")
+    await client.press("English")
+    await client.press("✅ I agree")
+
+    async with harness.app.sessionmaker() as session:
+        rows = (await session.execute(select(FsmRecord.key, FsmRecord.data))).all()
+    assert [
+        row for row in rows if row.data and "visitor_locale" in row.data and "en" in row.data
+    ] == []

@@ -97,6 +97,11 @@ async def on_agree(callback: CallbackQuery, _button: Button, manager: DialogMana
         defaults=data["defaults"],
         source=start_data.get("source"),
     )
+    # The language now lives on the user; the session copy is no longer needed.
+    state: FSMContext = data["state"]
+    session_data = await state.get_data()
+    session_data.pop(VISITOR_LOCALE_KEY, None)
+    await state.set_data(session_data)
     await manager.done()
     member = Actor.of(user)
     if callback.message is not None:
