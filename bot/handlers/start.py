@@ -43,6 +43,9 @@ def invite_refusal(problem: InviteProblem) -> str:
         InviteProblem.EXPIRED: _(
             "This invite link has expired. Ask whoever invited you for a new one."
         ),
+        InviteProblem.REVOKED: _(
+            "This invite link has been cancelled. Ask whoever invited you for a new one."
+        ),
         InviteProblem.ALREADY_STAFF: _(
             "You are already on the team; this invite stays unused for someone else."
         ),

@@ -13,6 +13,7 @@ class InviteProblem(StrEnum):
     UNKNOWN = "unknown"
     USED = "used"
     EXPIRED = "expired"
+    REVOKED = "revoked"
     ALREADY_STAFF = "already_staff"
 
 

@@ -64,6 +64,33 @@ async def create_invite(
     return CreatedInvite(token, invite)
 
 
+async def open_invites(uow: UnitOfWork, clock: Clock, actor: Actor) -> list[InviteDTO]:
+    """Links still waiting to be opened: an admin sees all, the head of sales his own."""
+    if not invitable_roles(actor) or actor.user is None:
+        raise NotAllowed("invites")
+    created_by = None if actor.role is Role.ADMIN else actor.user.id
+    return await uow.invites.open_ones(clock.now(), created_by=created_by)
+
+
+async def cancel_invite(uow: UnitOfWork, clock: Clock, actor: Actor, invite_id: int) -> InviteDTO:
+    """Cancels a link sent to the wrong person, or no longer needed."""
+    if invite_id not in {invite.id for invite in await open_invites(uow, clock, actor)}:
+        raise NotAllowed("invite")
+    now = clock.now()
+    if not await uow.invites.revoke(invite_id, now=now):
+        raise NotAllowed("invite")
+    await uow.audit.add(
+        actor_id=actor.user_id,
+        action="invite.revoked",
+        entity="invite",
+        entity_id=invite_id,
+        now=now,
+    )
+    invite = await uow.invites.get(invite_id)
+    assert invite is not None
+    return invite
+
+
 async def redeem_invite(
     uow: UnitOfWork,
     clock: Clock,
@@ -80,6 +107,8 @@ async def redeem_invite(
         raise InviteRejected(InviteProblem.UNKNOWN)
     if invite.used_at is not None:
         raise InviteRejected(InviteProblem.USED)
+    if invite.revoked_at is not None:
+        raise InviteRejected(InviteProblem.REVOKED)
     if invite.expires_at <= now:
         raise InviteRejected(InviteProblem.EXPIRED)
     user = await uow.users.by_telegram_id(profile.telegram_id)

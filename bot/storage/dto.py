@@ -36,6 +36,11 @@ class InviteDTO:
     expires_at: datetime
     used_at: datetime | None
     used_by: int | None
+    revoked_at: datetime | None
+
+    def is_open(self, now: datetime) -> bool:
+        """Still usable: not used, not cancelled, not expired."""
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at
 
 
 @dataclass(frozen=True, slots=True)

@@ -140,3 +140,43 @@ async def test_cancelling_an_invite_creates_nothing(harness: Harness) -> None:
 
         assert await session.scalar(select(StaffInvite)) is None
     assert not LINK.search(" ".join(admin.texts()))
+
+
+async def test_a_link_sent_to_the_wrong_person_is_cancelled(harness: Harness) -> None:
+    admin = harness.person(ADMIN_ID, language_code="en")
+    await admin.send("/start")
+    payload = await invite_link(admin, "client relations specialist")
+
+    await admin.send("/invite")
+    await admin.press("Links not opened yet: 1")
+    await admin.press("client relations specialist, until Dec 4, 2026, 12:00\u202fPM")
+    assert "Whoever opens it will be refused." in admin.last_text()
+    calls = await admin.press("Yes, cancel the link")
+
+    assert callback_answer(calls) == "The link is cancelled."
+    assert admin.last_text() == "No links are waiting to be opened."
+    wrong_person = harness.person(720, language_code="en")
+    await wrong_person.send(f"/start {payload}")
+    assert wrong_person.last_text() == (
+        "This invite link has been cancelled. Ask whoever invited you for a new one."
+    )
+    assert await role_of(harness, 720) is None
+
+
+async def test_the_head_of_sales_sees_and_cancels_only_his_own_links(harness: Harness) -> None:
+    admin = harness.person(ADMIN_ID, language_code="en")
+    await admin.send("/start")
+    head_payload = await invite_link(admin, "head of sales")
+    head = harness.person(721, language_code="en")
+    await head.send(f"/start {head_payload}")
+    await invite_link(admin, "client relations specialist")  # the admin's own open link
+
+    await invite_link(head, "client relations specialist")
+    await head.send("/invite")
+    await head.press("Links not opened yet: 1")
+    message_id, keyboard = harness.inline_keyboards(721)[-1]
+    own = keyboard.inline_keyboard[0][0].callback_data
+    admins_link_id = int(own.rsplit(":", 1)[1]) - 1  # created just before the head's own
+    calls = await head.press_data(own.rsplit(":", 1)[0] + f":{admins_link_id}", message_id)
+
+    assert callback_answer(calls) == "This button is no longer active."

@@ -186,3 +186,31 @@ async def test_staff_and_visitors_have_no_privacy_page(uow: UnitOfWork, clock: F
         privacy.stored_data(specialist)
     with pytest.raises(NotAllowed):
         privacy.stored_data(Actor(51, Role.CLIENT, "en", "UTC", None))
+
+
+async def test_open_invites_and_cancelling(uow: UnitOfWork, clock: FakeClock) -> None:
+    admin = await member(uow, clock, 1, Role.ADMIN)
+    head = await member(uow, clock, 2, Role.HEAD)
+    by_admin = await staff.create_invite(uow, clock, admin, Role.SPECIALIST, ttl_days=7)
+    by_head = await staff.create_invite(uow, clock, head, Role.SPECIALIST, ttl_days=1)
+
+    assert [i.id for i in await staff.open_invites(uow, clock, admin)] == [
+        by_head.invite.id,
+        by_admin.invite.id,
+    ], "soonest to expire first"
+    assert [i.id for i in await staff.open_invites(uow, clock, head)] == [by_head.invite.id]
+    with pytest.raises(NotAllowed):
+        await staff.cancel_invite(uow, clock, head, by_admin.invite.id)
+
+    cancelled = await staff.cancel_invite(uow, clock, admin, by_head.invite.id)
+    assert cancelled.revoked_at == clock.now() and not cancelled.is_open(clock.now())
+    with pytest.raises(NotAllowed):
+        await staff.cancel_invite(uow, clock, admin, by_head.invite.id)
+    with pytest.raises(InviteRejected) as rejected:
+        await staff.redeem_invite(
+            uow, clock, profile(3), by_head.payload, locale="en", defaults=DEFAULTS
+        )
+    assert rejected.value.problem is InviteProblem.REVOKED
+
+    clock.advance(days=7)
+    assert await staff.open_invites(uow, clock, admin) == [], "expired links are not listed"

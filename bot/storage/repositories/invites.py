@@ -21,6 +21,7 @@ def to_dto(row: StaffInvite) -> InviteDTO:
         expires_at=row.expires_at,
         used_at=row.used_at,
         used_by=row.used_by,
+        revoked_at=row.revoked_at,
     )
 
 
@@ -48,11 +49,43 @@ class InviteRepository:
         )
         return to_dto(row) if row else None
 
+    async def get(self, invite_id: int) -> InviteDTO | None:
+        row = await self._session.get(StaffInvite, invite_id, populate_existing=True)
+        return to_dto(row) if row else None
+
+    async def open_ones(self, now: datetime, created_by: int | None = None) -> list[InviteDTO]:
+        """Invites still usable, soonest to expire first; optionally of one creator only."""
+        query = select(StaffInvite).where(
+            StaffInvite.used_at.is_(None),
+            StaffInvite.revoked_at.is_(None),
+            StaffInvite.expires_at > now,
+        )
+        if created_by is not None:
+            query = query.where(StaffInvite.created_by == created_by)
+        rows = await self._session.scalars(query.order_by(StaffInvite.expires_at, StaffInvite.id))
+        return [to_dto(row) for row in rows]
+
     async def mark_used(self, invite_id: int, *, user_id: int, now: datetime) -> bool:
         """Claims the invite; False when someone else used it first (single use under races)."""
         result = await self._session.execute(
             update(StaffInvite)
-            .where(StaffInvite.id == invite_id, StaffInvite.used_at.is_(None))
+            .where(
+                StaffInvite.id == invite_id,
+                StaffInvite.used_at.is_(None),
+                StaffInvite.revoked_at.is_(None),
+            )
             .values(used_at=now, used_by=user_id)
+        )
+        return result.rowcount == 1
+
+    async def revoke(self, invite_id: int, *, now: datetime) -> bool:
+        result = await self._session.execute(
+            update(StaffInvite)
+            .where(
+                StaffInvite.id == invite_id,
+                StaffInvite.used_at.is_(None),
+                StaffInvite.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
         )
         return result.rowcount == 1

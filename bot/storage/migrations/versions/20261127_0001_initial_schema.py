@@ -69,6 +69,7 @@ def upgrade() -> None:
     sa.Column('expires_at', bot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('used_at', bot.storage.types.UTCDateTime(), nullable=True),
     sa.Column('used_by', sa.Integer(), nullable=True),
+    sa.Column('revoked_at', bot.storage.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_staff_invites_created_by_users'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['used_by'], ['users.id'], name=op.f('fk_staff_invites_used_by_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_invites')),
