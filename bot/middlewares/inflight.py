@@ -42,6 +42,8 @@ class InFlightTracker(BaseMiddleware):
 
     async def wait_idle(self, timeout: float) -> bool:
         """True when every update finished within the timeout."""
+        if self._idle.is_set():
+            return True
         try:
             await asyncio.wait_for(self._idle.wait(), timeout)
         except TimeoutError:
