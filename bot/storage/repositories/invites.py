@@ -25,6 +25,10 @@ def to_dto(row: StaffInvite) -> InviteDTO:
     )
 
 
+# Neither used nor cancelled (expiry is checked against the caller's clock).
+UNCLAIMED = (StaffInvite.used_at.is_(None), StaffInvite.revoked_at.is_(None))
+
+
 class InviteRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -55,11 +59,7 @@ class InviteRepository:
 
     async def open_ones(self, now: datetime, created_by: int | None = None) -> list[InviteDTO]:
         """Invites still usable, soonest to expire first; optionally of one creator only."""
-        query = select(StaffInvite).where(
-            StaffInvite.used_at.is_(None),
-            StaffInvite.revoked_at.is_(None),
-            StaffInvite.expires_at > now,
-        )
+        query = select(StaffInvite).where(*UNCLAIMED, StaffInvite.expires_at > now)
         if created_by is not None:
             query = query.where(StaffInvite.created_by == created_by)
         rows = await self._session.scalars(query.order_by(StaffInvite.expires_at, StaffInvite.id))
@@ -67,25 +67,14 @@ class InviteRepository:
 
     async def mark_used(self, invite_id: int, *, user_id: int, now: datetime) -> bool:
         """Claims the invite; False when someone else used it first (single use under races)."""
-        result = await self._session.execute(
-            update(StaffInvite)
-            .where(
-                StaffInvite.id == invite_id,
-                StaffInvite.used_at.is_(None),
-                StaffInvite.revoked_at.is_(None),
-            )
-            .values(used_at=now, used_by=user_id)
-        )
-        return result.rowcount == 1
+        return await self._close(invite_id, used_at=now, used_by=user_id)
 
     async def revoke(self, invite_id: int, *, now: datetime) -> bool:
+        return await self._close(invite_id, revoked_at=now)
+
+    async def _close(self, invite_id: int, **values: object) -> bool:
+        """Used or cancelled, whichever comes first: the other then finds nothing to close."""
         result = await self._session.execute(
-            update(StaffInvite)
-            .where(
-                StaffInvite.id == invite_id,
-                StaffInvite.used_at.is_(None),
-                StaffInvite.revoked_at.is_(None),
-            )
-            .values(revoked_at=now)
+            update(StaffInvite).where(StaffInvite.id == invite_id, *UNCLAIMED).values(**values)
         )
         return result.rowcount == 1
