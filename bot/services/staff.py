@@ -64,19 +64,25 @@ async def create_invite(
     return CreatedInvite(token, invite)
 
 
-async def open_invites(uow: UnitOfWork, clock: Clock, actor: Actor) -> list[InviteDTO]:
-    """Links still waiting to be opened: an admin sees all, the head of sales his own."""
+def _invites_in_reach(actor: Actor) -> int | None:
+    """Whose open links this actor manages: None for all (admin), else his own id."""
     if not invitable_roles(actor) or actor.user is None:
         raise NotAllowed("invites")
-    created_by = None if actor.role is Role.ADMIN else actor.user.id
-    return await uow.invites.open_ones(clock.now(), created_by=created_by)
+    return None if actor.role is Role.ADMIN else actor.user.id
+
+
+async def open_invites(uow: UnitOfWork, clock: Clock, actor: Actor) -> list[InviteDTO]:
+    """Links still waiting to be opened: an admin sees all, the head of sales his own."""
+    return await uow.invites.open_ones(clock.now(), created_by=_invites_in_reach(actor))
 
 
 async def cancel_invite(uow: UnitOfWork, clock: Clock, actor: Actor, invite_id: int) -> InviteDTO:
     """Cancels a link sent to the wrong person, or no longer needed."""
-    if invite_id not in {invite.id for invite in await open_invites(uow, clock, actor)}:
-        raise NotAllowed("invite")
+    creator = _invites_in_reach(actor)
     now = clock.now()
+    invite = await uow.invites.get(invite_id)
+    if invite is None or not invite.is_open(now) or creator not in (None, invite.created_by):
+        raise NotAllowed("invite")
     if not await uow.invites.revoke(invite_id, now=now):
         raise NotAllowed("invite")
     await uow.audit.add(
@@ -86,9 +92,9 @@ async def cancel_invite(uow: UnitOfWork, clock: Clock, actor: Actor, invite_id: 
         entity_id=invite_id,
         now=now,
     )
-    invite = await uow.invites.get(invite_id)
-    assert invite is not None
-    return invite
+    cancelled = await uow.invites.get(invite_id)
+    assert cancelled is not None
+    return cancelled
 
 
 async def redeem_invite(
