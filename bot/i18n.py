@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 DOMAIN = "bot"
 SUPPORTED_LOCALES = ("ru", "en")
+# Each language is named in itself, never translated: whoever cannot read the current
+# language must still find his own in the list. Not msgids on purpose.
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
 
 
@@ -90,7 +92,7 @@ def format_datetime(value: datetime, locale: str, timezone: str) -> str:
 
 
 def describe_timezone(name: str, locale: str, now: datetime) -> str:
-    """'Москва · 14:05': the zone's city in the reader's language and its local time now."""
+    """'Moscow · 2:05 PM': the zone's city in the reader's language and its local time now."""
     city = get_timezone_location(get_timezone(name), locale=locale, return_city=True)
     local_time = format_time(now.astimezone(ZoneInfo(name)), "short", locale=locale)
     return f"{city} · {local_time}"
