@@ -9,8 +9,7 @@ from tests.support.harness import Harness
 
 
 async def stored_user(harness: Harness, telegram_id: int) -> User | None:
-    async with harness.app.sessionmaker() as session:
-        return await session.scalar(select(User).where(User.telegram_id == telegram_id))
+    return await harness.stored_user(telegram_id)
 
 
 async def test_russian_speaking_client_agrees_and_gets_the_menu(harness: Harness) -> None:

@@ -14,9 +14,7 @@ from tests.support.harness import Harness, Person, callback_answer
 
 async def registered_client(harness: Harness, user_id: int, language: str) -> Person:
     client = harness.person(user_id, first_name="Мария", language_code=language)
-    await client.send("/start")
-    await client.press({"ru": "Русский", "en": "English"}[language])
-    await client.press({"ru": "✅ Согласен(на)", "en": "✅ I agree"}[language])
+    await client.become_client(language)
     return client
 
 

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 
-from bot.storage.models import User
 from tests.conftest import ADMIN_ID
 from tests.support.clock import FakeClock
-from tests.support.harness import Harness, Person, callback_answer
-
-LINK = re.compile(r"https://t\.me/clientdesk_test_bot\?start=(inv_[A-Za-z0-9_-]+)")
-
-
-async def invite_link(admin: Person, role_label: str) -> str:
-    await admin.send("/invite")
-    await admin.press(role_label)
-    match = LINK.search(admin.last_text())
-    assert match, admin.last_text()
-    return match.group(1)
+from tests.support.harness import INVITE_LINK, Harness, callback_answer
 
 
 async def role_of(harness: Harness, telegram_id: int) -> str | None:
-    async with harness.app.sessionmaker() as session:
-        user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
-        return user.role if user else None
+    user = await harness.stored_user(telegram_id)
+    return user.role if user else None
 
 
 async def test_admin_invites_a_specialist_who_joins_by_the_link(harness: Harness) -> None:
@@ -35,7 +21,7 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(harness: Harness
 
     await admin.send("/invite")
     assert "Whom are you inviting?" in admin.last_text()
-    payload = await invite_link(admin, "client relations specialist")
+    payload = await admin.create_invite("client relations specialist")
     assert "Valid until Dec 4, 2026" in admin.last_text()
 
     newcomer = harness.person(700, first_name="Sergey", language_code="ru")
@@ -53,7 +39,7 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(harness: Harness
 async def test_an_invite_works_once(harness: Harness) -> None:
     admin = harness.person(ADMIN_ID, language_code="en")
     await admin.send("/start")
-    payload = await invite_link(admin, "head of sales")
+    payload = await admin.create_invite("head of sales")
 
     await harness.person(701, language_code="en").send(f"/start {payload}")
     second = harness.person(702, language_code="en")
@@ -67,7 +53,7 @@ async def test_an_invite_works_once(harness: Harness) -> None:
 async def test_an_expired_invite_is_refused(harness: Harness, clock: FakeClock) -> None:
     admin = harness.person(ADMIN_ID, language_code="en")
     await admin.send("/start")
-    payload = await invite_link(admin, "client relations specialist")
+    payload = await admin.create_invite("client relations specialist")
 
     clock.advance(days=7, seconds=1)
     late = harness.person(703, language_code="en")
@@ -91,7 +77,7 @@ async def test_a_forged_invite_is_refused(harness: Harness) -> None:
 async def test_head_of_sales_may_invite_only_specialists(harness: Harness) -> None:
     admin = harness.person(ADMIN_ID, language_code="en")
     await admin.send("/start")
-    payload = await invite_link(admin, "head of sales")
+    payload = await admin.create_invite("head of sales")
     head = harness.person(705, language_code="en")
     await head.send(f"/start {payload}")
 
@@ -126,7 +112,7 @@ async def test_a_forged_role_button_creates_no_invite(harness: Harness) -> None:
     calls = await admin.press_data(forged, message_id)
 
     assert callback_answer(calls) == "This button is no longer active."
-    assert not LINK.search(" ".join(admin.texts()))
+    assert not INVITE_LINK.search(" ".join(admin.texts()))
 
 
 async def test_cancelling_an_invite_creates_nothing(harness: Harness) -> None:
@@ -139,13 +125,13 @@ async def test_cancelling_an_invite_creates_nothing(harness: Harness) -> None:
         from bot.storage.models import StaffInvite
 
         assert await session.scalar(select(StaffInvite)) is None
-    assert not LINK.search(" ".join(admin.texts()))
+    assert not INVITE_LINK.search(" ".join(admin.texts()))
 
 
 async def test_a_link_sent_to_the_wrong_person_is_cancelled(harness: Harness) -> None:
     admin = harness.person(ADMIN_ID, language_code="en")
     await admin.send("/start")
-    payload = await invite_link(admin, "client relations specialist")
+    payload = await admin.create_invite("client relations specialist")
 
     await admin.send("/invite")
     await admin.press("Links not opened yet: 1")
@@ -166,12 +152,12 @@ async def test_a_link_sent_to_the_wrong_person_is_cancelled(harness: Harness) ->
 async def test_the_head_of_sales_sees_and_cancels_only_his_own_links(harness: Harness) -> None:
     admin = harness.person(ADMIN_ID, language_code="en")
     await admin.send("/start")
-    head_payload = await invite_link(admin, "head of sales")
+    head_payload = await admin.create_invite("head of sales")
     head = harness.person(721, language_code="en")
     await head.send(f"/start {head_payload}")
-    await invite_link(admin, "client relations specialist")  # the admin's own open link
+    await admin.create_invite("client relations specialist")  # the admin's own open link
 
-    await invite_link(head, "client relations specialist")
+    await head.create_invite("client relations specialist")
     await head.send("/invite")
     await head.press("Links not opened yet: 1")
     message_id, keyboard = harness.inline_keyboards(721)[-1]

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 
 from bot.storage.models import AuditRecord, User
 from tests.conftest import ADMIN_ID
 from tests.support.harness import Harness, Person, callback_answer
 
-LINK = re.compile(r"\?start=(inv_[A-Za-z0-9_-]+)")
-
 
 async def join(harness: Harness, admin: Person, role_label: str, newcomer: Person) -> Person:
-    await admin.send("/invite")
-    await admin.press(role_label)
-    payload = LINK.search(admin.last_text())
-    assert payload, admin.last_text()
-    await newcomer.send(f"/start {payload.group(1)}")
+    await newcomer.send(f"/start {await admin.create_invite(role_label)}")
     return newcomer
 
 
 async def stored(harness: Harness, telegram_id: int) -> User:
-    async with harness.app.sessionmaker() as session:
-        user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
+    user = await harness.stored_user(telegram_id)
     assert user is not None
     return user
 

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from bot.storage.models import User
 from tests.support.harness import Harness, Person, callback_answer
 
 
 async def client(harness: Harness, user_id: int, language: str) -> Person:
     person = harness.person(user_id, first_name="Anna", language_code=language)
-    await person.send("/start")
-    await person.press({"ru": "Русский", "en": "English"}[language])
-    await person.press({"ru": "✅ Согласен(на)", "en": "✅ I agree"}[language])
+    await person.become_client(language)
     return person
 
 
 async def timezone_of(harness: Harness, telegram_id: int) -> str | None:
-    async with harness.app.sessionmaker() as session:
-        user = await session.scalar(select(User).where(User.telegram_id == telegram_id))
+    user = await harness.stored_user(telegram_id)
     return user.timezone if user else None
 
 

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from aiogram.methods import EditMessageText, SendMessage
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
+from sqlalchemy import select
 
 from bot.app import App
+from bot.storage.models import User
 from tests.support.recording_session import Call, RecordingSession
 from tests.support.updates import callback_query, private_content, private_message
 
 _update_ids = itertools.count(1)
+
+LANGUAGE_BUTTONS = {"ru": "Русский", "en": "English"}
+AGREE_BUTTONS = {"ru": "✅ Согласен(на)", "en": "✅ I agree"}
+INVITE_LINK = re.compile(r"https://t\.me/clientdesk_test_bot\?start=(inv_[A-Za-z0-9_-]+)")
 
 
 @dataclass
@@ -52,6 +59,20 @@ class Person:
                 language_code=self.language_code,
             )
         )
+
+    async def become_client(self, language: str) -> None:
+        """/start, the language, then "I agree": a client with consent and the menu."""
+        await self.send("/start")
+        await self.press(LANGUAGE_BUTTONS[language])
+        await self.press(AGREE_BUTTONS[language])
+
+    async def create_invite(self, role_label: str) -> str:
+        """/invite and the role: the `/start` payload of the link the bot shows."""
+        await self.send("/invite")
+        await self.press(role_label)
+        match = INVITE_LINK.search(self.last_text())
+        assert match, self.last_text()
+        return match.group(1)
 
     async def press(self, label: str) -> list[Call]:
         """Presses the newest inline button with this label in this chat."""
@@ -98,6 +119,10 @@ class Harness:
         )
         await self.app.dispatcher.feed_update(self.app.bot, update)
         return self.session.calls[before:]
+
+    async def stored_user(self, telegram_id: int) -> User | None:
+        async with self.app.sessionmaker() as session:
+            return await session.scalar(select(User).where(User.telegram_id == telegram_id))
 
     def calls(self, method: str) -> list[Call]:
         return [call for call in self.session.calls if call.method == method]
