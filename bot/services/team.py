@@ -60,16 +60,8 @@ async def change_role(
     target = await member(uow, actor, user_id)
     if role not in role_options(actor, target, admin_ids):
         raise NotAllowed("role change")
-    updated = await uow.users.update(target.id, now=clock.now(), role=role)
-    await uow.audit.add(
-        actor_id=actor.user_id,
-        action="staff.role_changed",
-        entity="user",
-        entity_id=target.id,
-        now=clock.now(),
-        details={"from": target.role.value, "to": role.value},
-    )
-    return updated
+    details = {"from": target.role.value, "to": role.value}
+    return await _set_role(uow, clock, actor, target, role, "staff.role_changed", details)
 
 
 async def revoke(
@@ -79,13 +71,28 @@ async def revoke(
     target = await member(uow, actor, user_id)
     if not can_revoke(actor, target, admin_ids):
         raise NotAllowed("revoke")
-    updated = await uow.users.update(target.id, now=clock.now(), role=Role.CLIENT)
+    details = {"from": target.role.value}
+    return await _set_role(uow, clock, actor, target, Role.CLIENT, "staff.revoked", details)
+
+
+async def _set_role(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    target: UserDTO,
+    role: Role,
+    action: str,
+    details: dict[str, str],
+) -> UserDTO:
+    """Stores the new role and the audit record of who changed it."""
+    now = clock.now()
+    updated = await uow.users.update(target.id, now=now, role=role)
     await uow.audit.add(
         actor_id=actor.user_id,
-        action="staff.revoked",
+        action=action,
         entity="user",
         entity_id=target.id,
-        now=clock.now(),
-        details={"from": target.role.value},
+        now=now,
+        details=details,
     )
     return updated
