@@ -36,7 +36,7 @@ EMPTY: Row = (None, None)
 @dataclass
 class _Binding:
     session: AsyncSession
-    rows: dict[str, Row | None] = field(default_factory=dict)
+    rows: dict[str, Row] = field(default_factory=dict)
     loaded_scopes: set[str] = field(default_factory=set)
 
 
