@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage.enums import Role
+from bot.storage.enums import (
+    FeedbackKind,
+    HandoffStatus,
+    RequestKind,
+    RequestStatus,
+    Role,
+    Side,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +28,12 @@ class UserDTO:
     consent_withdrawn_at: datetime | None
     source: str | None
     created_at: datetime
+    owner_id: int | None = None
+    segment: str = "standard"
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or (f"@{self.username}" if self.username else f"#{self.id}")
 
     @property
     def has_consent(self) -> bool:
@@ -52,3 +65,100 @@ class AuditDTO:
     entity_id: int | None
     details: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RequestDTO:
+    id: int
+    kind: RequestKind
+    category: str
+    status: RequestStatus
+    client_id: int | None
+    assignee_id: int | None
+    subject: str | None
+    wanted: str | None
+    order_ref: str | None
+    created_at: datetime
+    updated_at: datetime
+    first_response_due: datetime
+    resolution_due: datetime
+    first_response_at: datetime | None
+    paused_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+
+    @property
+    def number(self) -> str:
+        """What people call it in chat and on the phone."""
+        return f"#{self.id}"
+
+    def is_breached(self, now: datetime) -> bool:
+        """Late on the first answer or on the resolution."""
+        first_late = (self.first_response_at or now) > self.first_response_due
+        if not self.status.is_open:
+            return first_late or (
+                self.resolved_at is not None and self.resolved_at > self.resolution_due
+            )
+        return first_late or (self.paused_at is None and now > self.resolution_due)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageDTO:
+    id: int
+    request_id: int
+    author_id: int | None
+    side: Side
+    content_type: str
+    text: str | None
+    file_id: str | None
+    file_size: int | None
+    extra: str | None
+    media_group_id: str | None
+    source_chat_id: int | None
+    source_message_id: int | None
+    relayed: bool
+    delivered_at: datetime | None
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+
+    @property
+    def undelivered(self) -> bool:
+        return self.relayed and self.delivered_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class EventDTO:
+    id: int
+    request_id: int
+    actor_id: int | None
+    action: str
+    from_status: RequestStatus | None
+    to_status: RequestStatus | None
+    comment: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffDTO:
+    id: int
+    request_id: int
+    department: str
+    note: str | None
+    due_at: datetime
+    status: HandoffStatus
+    created_by: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackDTO:
+    id: int
+    client_id: int | None
+    request_id: int | None
+    kind: FeedbackKind
+    score: int | None
+    comment: str | None
+    created_at: datetime
+    escalated_at: datetime | None

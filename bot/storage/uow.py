@@ -5,7 +5,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.repositories.audit import AuditRepository
+from bot.storage.repositories.feedback import FeedbackRepository, HandoffRepository
 from bot.storage.repositories.invites import InviteRepository
+from bot.storage.repositories.messages import MessageRepository
+from bot.storage.repositories.requests import RequestRepository
 from bot.storage.repositories.users import UserRepository
 
 
@@ -15,3 +18,7 @@ class UnitOfWork:
         self.users = UserRepository(session)
         self.invites = InviteRepository(session)
         self.audit = AuditRepository(session)
+        self.requests = RequestRepository(session)
+        self.messages = MessageRepository(session)
+        self.handoffs = HandoffRepository(session)
+        self.feedback = FeedbackRepository(session)

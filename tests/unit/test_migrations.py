@@ -11,7 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.storage import migrate
 from bot.storage.models import Base
 
-TABLES = {"users", "staff_invites", "audit_log", "fsm_state"}
+TABLES = {
+    "users",
+    "staff_invites",
+    "audit_log",
+    "fsm_state",
+    "requests",
+    "request_messages",
+    "request_events",
+    "relay_links",
+    "handoffs",
+    "feedback",
+}
 
 
 async def table_names(engine: AsyncEngine) -> set[str]:

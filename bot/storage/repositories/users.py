@@ -25,6 +25,8 @@ def to_dto(row: User) -> UserDTO:
         consent_withdrawn_at=row.consent_withdrawn_at,
         source=row.source,
         created_at=row.created_at,
+        owner_id=row.owner_id,
+        segment=row.segment,
     )
 
 
@@ -91,3 +93,9 @@ class UserRepository:
     async def count_by_role(self) -> dict[Role, int]:
         rows = await self._session.execute(select(User.role, func.count()).group_by(User.role))
         return {Role(role): count for role, count in rows.all()}
+
+    async def with_role(self, role: Role) -> list[UserDTO]:
+        rows = await self._session.scalars(
+            select(User).where(User.role == role.value).order_by(User.id)
+        )
+        return [to_dto(row) for row in rows]
