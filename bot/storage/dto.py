@@ -94,7 +94,9 @@ class RequestDTO:
 
     def is_breached(self, now: datetime) -> bool:
         """Late on the first answer or on the resolution."""
-        first_late = (self.first_response_at or now) > self.first_response_due
+        # Resolved or closed before anyone wrote: no answer can be late after that moment.
+        answered = self.first_response_at or self.resolved_at or self.closed_at or now
+        first_late = answered > self.first_response_due
         if not self.status.is_open:
             return first_late or (
                 self.resolved_at is not None and self.resolved_at > self.resolution_due
