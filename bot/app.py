@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from aiogram import Bot, Dispatcher, F
+from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.dispatcher.middlewares.error import ErrorsMiddleware
-from aiogram.enums import ChatType, ParseMode
+from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import (
     BaseEventIsolation,
     BaseStorage,
@@ -25,19 +25,38 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.delivery import RedeliveryLoop, redeliver_owed
+from bot.dialogs.feedback.dialog import dialog as feedback_dialog
+from bot.dialogs.filing.dialog import dialog as filing_dialog
 from bot.dialogs.invite.dialog import dialog as invite_dialog
+from bot.dialogs.my_requests.dialog import dialog as my_requests_dialog
 from bot.dialogs.onboarding.dialog import dialog as onboarding_dialog
+from bot.dialogs.queue.dialog import dialog as queue_dialog
+from bot.dialogs.staff_request.dialog import dialog as staff_request_dialog
 from bot.dialogs.team.dialog import dialog as team_dialog
 from bot.dialogs.timezone.dialog import dialog as timezone_dialog
-from bot.handlers import common, errors, fallback, privacy, staff, start
+from bot.handlers import (
+    client_desk,
+    common,
+    departments,
+    errors,
+    fallback,
+    privacy,
+    staff,
+    staff_desk,
+    start,
+)
 from bot.i18n import ActorLocaleMiddleware, create_i18n
 from bot.middlewares.actor import ActorMiddleware
 from bot.middlewares.db import DatabaseMiddleware
 from bot.middlewares.event_lock import EventLockMiddleware
+from bot.middlewares.flood import FloodMiddleware
 from bot.middlewares.inflight import InFlightTracker
 from bot.middlewares.metrics import UpdateMetrics
 from bot.services.actors import Defaults
 from bot.services.clock import Clock, SystemClock
+from bot.services.desk import DeskConfig, load_desk_config
+from bot.services.flood import FloodGuard
 from bot.storage.database import create_engine, create_sessionmaker
 from bot.storage.fsm import DatabaseStorage
 
@@ -57,6 +76,7 @@ class App:
     metrics: UpdateMetrics
     storage: BaseStorage
     events_isolation: BaseEventIsolation
+    desk: DeskConfig
     _closed: bool = field(default=False, repr=False)
 
     async def close(self) -> None:
@@ -97,11 +117,13 @@ def build_dispatcher(
     events_isolation: BaseEventIsolation,
     i18n: I18n,
     clock: Clock,
+    desk: DeskConfig,
 ) -> tuple[Dispatcher, InFlightTracker, UpdateMetrics]:
     # The per-user lock is taken by EventLockMiddleware, around the transaction.
     dispatcher = Dispatcher(storage=storage, events_isolation=DisabledEventIsolation())
     dispatcher["settings"] = settings
     dispatcher["clock"] = clock
+    dispatcher["desk"] = desk
     dispatcher["defaults"] = Defaults(settings.default_locale, settings.default_timezone)
 
     inflight = InFlightTracker()
@@ -116,18 +138,33 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(ActorMiddleware(dispatcher["defaults"], clock))
     dispatcher.update.outer_middleware(ActorLocaleMiddleware(i18n))
 
-    # Conversations with clients and staff are private; in a group the bot stays silent.
-    dispatcher.message.filter(F.chat.type == ChatType.PRIVATE)
+    dispatcher.message.outer_middleware(
+        FloodMiddleware(FloodGuard(clock, limit=settings.flood_limit_per_minute))
+    )
+
+    # Conversations with clients and staff are private; of groups, only departments' are
+    # heard (their router answers there and nothing else does).
+    dispatcher.message.filter(departments.is_department_chat)
     dispatcher.include_routers(
         errors.router(),
+        departments.router(),
         start.router(),
         staff.router(),
         common.router(),
         privacy.router(),
+        client_desk.menu_router(),
+        staff_desk.router(),
         onboarding_dialog(),
         invite_dialog(),
         team_dialog(),
         timezone_dialog(),
+        filing_dialog(),
+        my_requests_dialog(),
+        feedback_dialog(),
+        queue_dialog(),
+        staff_request_dialog(),
+        client_desk.relay_router(),
+        staff_desk.reply_router(),
         fallback.router(),
     )
     # The same lock for dialog stacks, so several processes on Redis never interleave them.
@@ -188,20 +225,24 @@ def create_app(
     bot_session: BaseSession | None = None,
     clock: Clock | None = None,
     engine: AsyncEngine | None = None,
+    desk: DeskConfig | None = None,
 ) -> App:
     engine = engine or create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
     storage, isolation = build_storage(settings, sessionmaker)
     i18n = create_i18n(settings.default_locale)
     clock = clock or SystemClock()
+    desk = desk or load_desk_config(settings.desk_config, timezone=settings.default_timezone)
     dispatcher, inflight, metrics = build_dispatcher(
-        settings, sessionmaker, storage, isolation, i18n, clock
+        settings, sessionmaker, storage, isolation, i18n, clock, desk
     )
+    bot = build_bot(settings, bot_session)
+    _retry_owed_copies(dispatcher, bot, i18n, sessionmaker, clock, desk, settings)
     return App(
         settings=settings,
         engine=engine,
         sessionmaker=sessionmaker,
-        bot=build_bot(settings, bot_session),
+        bot=bot,
         dispatcher=dispatcher,
         i18n=i18n,
         clock=clock,
@@ -209,4 +250,24 @@ def create_app(
         metrics=metrics,
         storage=storage,
         events_isolation=isolation,
+        desk=desk,
     )
+
+
+def _retry_owed_copies(
+    dispatcher: Dispatcher,
+    bot: Bot,
+    i18n: I18n,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    desk: DeskConfig,
+    settings: Settings,
+) -> None:
+    """While the bot runs, copies that could not be delivered are retried in the background."""
+
+    async def run_once() -> int:
+        return await redeliver_owed(bot, i18n, sessionmaker, clock, desk)
+
+    loop = RedeliveryLoop(settings.redelivery_interval_seconds, run_once)
+    dispatcher.startup.register(loop.start)
+    dispatcher.shutdown.register(loop.stop)

@@ -25,8 +25,13 @@ TIMEZONE = ("timezone", N_("Set your time zone"))
 PRIVACY = ("privacy", N_("My data and consent"))
 INVITE = ("invite", N_("Invite a staff member"))
 TEAM = ("team", N_("The team: roles and access"))
+ASK = ("ask", N_("Ask a question"))
+CLAIM = ("claim", N_("File a claim"))
+REQUESTS = ("requests", N_("My requests"))
+FEEDBACK = ("feedback", N_("Leave feedback"))
+QUEUE = ("queue", N_("Open requests"))
 
-CLIENT_COMMANDS = (START, HELP, LANGUAGE, TIMEZONE, PRIVACY)
+CLIENT_COMMANDS = (START, ASK, CLAIM, REQUESTS, FEEDBACK, HELP, LANGUAGE, TIMEZONE, PRIVACY)
 
 
 def _commands(i18n: I18n, locale: str, entries: tuple[tuple[str, str], ...]) -> list[BotCommand]:
@@ -37,7 +42,7 @@ def _commands(i18n: I18n, locale: str, entries: tuple[tuple[str, str], ...]) -> 
 
 
 def staff_entries(actor: Actor) -> tuple[tuple[str, str], ...]:
-    entries: tuple[tuple[str, str], ...] = (START, HELP, LANGUAGE, TIMEZONE)
+    entries: tuple[tuple[str, str], ...] = (START, QUEUE, HELP, LANGUAGE, TIMEZONE)
     if invitable_roles(actor):
         entries += (INVITE,)
     if can(actor, Permission.VIEW_TEAM):

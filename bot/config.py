@@ -71,6 +71,10 @@ class Settings(DatabaseSettings):
     web_port: int = Field(default=8080, ge=1, le=65535)
     invite_ttl_days: int = Field(default=7, ge=1, le=365)
     shutdown_grace_seconds: float = Field(default=10.0, ge=0, le=300)
+    # Categories, SLA, working hours and departments (TOML); bot/desk.toml when unset.
+    desk_config: str | None = None
+    flood_limit_per_minute: int = Field(default=20, ge=1, le=1000)
+    redelivery_interval_seconds: float = Field(default=60.0, ge=1, le=3600)
 
     @field_validator("bot_token")
     @classmethod

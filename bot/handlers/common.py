@@ -50,8 +50,16 @@ def help_text(actor: Actor) -> str:
         lines.append(_("/team: the staff list; change roles, revoke access"))
     elif can(actor, Permission.VIEW_TEAM):
         lines.append(_("/team: the staff list"))
-    if not actor.role.is_staff:
-        lines.append(_("/privacy: see what is stored about you, withdraw consent"))
+    if actor.role.is_staff:
+        lines.append(_("/queue: open requests, the nearest deadline first"))
+        lines.append(_("Reply to a client's message or a request card to answer the client."))
+    else:
+        lines.append(_("/ask: ask a question"))
+        lines.append(_("/claim: file a claim"))
+        lines.append(_("/requests: your requests, their status and history"))
+        lines.append(_("/feedback: praise, a suggestion or a complaint"))
+        lines.append(_("Anything you write here goes to your open request."))
+        lines.append(_("/privacy: see what is stored about you, export it, withdraw consent"))
     lines.append(_("/language: change the language"))
     lines.append(_("/timezone: set your time zone for dates and times"))
     lines.append(_("/start: show the main menu"))

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent
 
+from bot.services.errors import NotAllowed
 from bot.texts import stale_button
 
 logger = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ logger = logging.getLogger(__name__)
 def router() -> Router:
     r = Router(name=__name__)
     r.errors.register(on_outdated_dialog, ExceptionTypeFilter(UnknownIntent, OutdatedIntent))
+    r.errors.register(on_not_allowed, ExceptionTypeFilter(NotAllowed))
     r.errors.register(on_error)
     return r
 
@@ -37,6 +39,20 @@ async def on_outdated_dialog(event: ErrorEvent, i18n: I18n, **data: Any) -> None
     with i18n.context(), i18n.use_locale(_locale(data, i18n)):
         text = stale_button()
     await callback.answer(text, show_alert=True)
+
+
+async def on_not_allowed(event: ErrorEvent, bot: Bot, i18n: I18n, **data: Any) -> None:
+    """A refusal that reached no handler's own answer (e.g. raised while a dialog window
+    was rendered): the same words as for a stale button, revealing nothing."""
+    with i18n.context(), i18n.use_locale(_locale(data, i18n)):
+        text = stale_button()
+    callback = event.update.callback_query
+    if callback is not None:
+        await callback.answer(text, show_alert=True)
+        return
+    chat: Chat | None = data.get("event_chat")
+    if chat is not None:
+        await bot.send_message(chat.id, text)
 
 
 # Telegram's answers to a double tap or a late tap: nothing went wrong for the user.

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import html
+import json
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.types import BufferedInputFile, CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import LANGUAGE_NAMES, format_datetime
@@ -38,7 +39,7 @@ def not_applicable(actor: Actor) -> str:
     return _("Nothing is stored about you: you have not given consent. Send /start to begin.")
 
 
-def stored_summary(user: UserDTO, actor: Actor) -> str:
+def stored_summary(user: UserDTO, actor: Actor, requests: int, feedback: int) -> str:
     dash = "—"
     rows = [
         _("This is what ClientDesk stores about you:"),
@@ -54,18 +55,28 @@ def stored_summary(user: UserDTO, actor: Actor) -> str:
     if user.consent_given_at is not None:
         when = format_datetime(user.consent_given_at, actor.locale, actor.timezone)
         rows.append(_("Consent given: {value}").format(value=when))
+    rows.append(
+        _(
+            "Your requests with their messages and history: {requests}; feedback: {feedback}."
+        ).format(requests=requests, feedback=feedback)
+    )
     rows.append("")
     rows.append(_("Withdrawing consent deletes all of this at once."))
     return "\n".join(rows)
 
 
-async def on_privacy(message: Message, actor: Actor) -> None:
+async def _summary(uow: UnitOfWork, user: UserDTO, actor: Actor) -> str:
+    counts = await privacy.counts(uow, user)
+    return stored_summary(user, actor, counts.requests, counts.feedback)
+
+
+async def on_privacy(message: Message, actor: Actor, uow: UnitOfWork) -> None:
     try:
         user = privacy.stored_data(actor)
     except NotAllowed:
         await message.answer(not_applicable(actor))
         return
-    await message.answer(stored_summary(user, actor), reply_markup=inline.privacy())
+    await message.answer(await _summary(uow, user, actor), reply_markup=inline.privacy())
 
 
 async def on_privacy_action(
@@ -87,7 +98,18 @@ async def on_privacy_action(
     await callback.answer()
     if message_id is None:
         return
-    if callback_data.step is PrivacyStep.ASK:
+    if callback_data.step is PrivacyStep.EXPORT:
+        exported = await privacy.export(uow, clock, actor)
+        document = BufferedInputFile(
+            json.dumps(exported, ensure_ascii=False, indent=2).encode(),
+            filename=f"clientdesk-data-{user.telegram_id}.json",
+        )
+        await bot.send_document(
+            chat_id,
+            document,
+            caption=_("Everything ClientDesk stores about you, as a JSON file."),
+        )
+    elif callback_data.step is PrivacyStep.ASK:
         await bot.edit_message_text(
             _("Delete everything ClientDesk stores about you? This cannot be undone."),
             chat_id=chat_id,
@@ -96,21 +118,31 @@ async def on_privacy_action(
         )
     elif callback_data.step is PrivacyStep.CANCEL:
         await bot.edit_message_text(
-            stored_summary(user, actor),
+            await _summary(uow, user, actor),
             chat_id=chat_id,
             message_id=message_id,
             reply_markup=inline.privacy(),
         )
     else:
-        await privacy.withdraw_consent(uow, clock, actor)
+        erased = await privacy.withdraw_consent(uow, clock, actor)
         # Only the language choice is kept, as session state, to keep talking his language.
         await state.set_data({VISITOR_LOCALE_KEY: actor.locale})
-        await bot.edit_message_text(
+        lines = [
             _(
                 "Consent withdrawn. Deleted: your Telegram id, name, username, language, "
-                "time zone, where you came from and the consent record. "
-                "Only anonymous statistics remain."
-            ),
+                "time zone, where you came from and the consent record."
+            )
+        ]
+        if erased.requests:
+            lines.append(
+                _(
+                    "Also deleted: the texts of your requests ({requests}), "
+                    "{messages} messages and your feedback comments."
+                ).format(requests=erased.requests, messages=erased.messages)
+            )
+        lines.append(_("Only anonymous statistics remain."))
+        await bot.edit_message_text(
+            "\n".join(lines),
             chat_id=chat_id,
             message_id=message_id,
         )

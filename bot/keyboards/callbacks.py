@@ -12,6 +12,7 @@ class LanguageChoice(CallbackData, prefix="lang"):
 
 
 class PrivacyStep(StrEnum):
+    EXPORT = "export"
     ASK = "ask"
     CONFIRM = "confirm"
     CANCEL = "cancel"

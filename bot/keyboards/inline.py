@@ -21,9 +21,13 @@ def languages(current: str) -> InlineKeyboardMarkup:
 def privacy() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
+        text=_("📦 Export my data"), callback_data=PrivacyAction(step=PrivacyStep.EXPORT)
+    )
+    builder.button(
         text=_("Withdraw consent and delete my data"),
         callback_data=PrivacyAction(step=PrivacyStep.ASK),
     )
+    builder.adjust(1)
     return builder.as_markup()
 
 

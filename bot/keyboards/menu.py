@@ -13,10 +13,20 @@ LANGUAGE = __("🌐 Language")
 PRIVACY = __("🔒 My data")
 INVITE = __("✉️ Invite staff")
 TEAM = __("👥 Team")
+ASK = __("💬 Ask a question")
+CLAIM = __("📝 File a claim")
+MY_REQUESTS = __("📋 My requests")
+FEEDBACK = __("⭐ Leave feedback")
+QUEUE = __("📥 Requests")
 
 
 def main_menu(actor: Actor) -> ReplyKeyboardMarkup:
     rows: list[list[KeyboardButton]] = []
+    if actor.role.is_staff:
+        rows.append([KeyboardButton(text=str(QUEUE))])
+    else:
+        rows.append([KeyboardButton(text=str(ASK)), KeyboardButton(text=str(CLAIM))])
+        rows.append([KeyboardButton(text=str(MY_REQUESTS)), KeyboardButton(text=str(FEEDBACK))])
     staff_row = []
     if can(actor, Permission.INVITE_STAFF):
         staff_row.append(KeyboardButton(text=str(INVITE)))

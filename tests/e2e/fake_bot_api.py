@@ -241,6 +241,9 @@ class FakeBotAPI:
                 return self._send(params, bot, text=params["text"], **_pick(params, "entities"))
             case "senddocument" | "sendphoto":
                 return self._send(params, bot, **_media(method, params))
+            case "copymessage":
+                copied = self._send(params, bot, caption=params.get("caption"))
+                return {"message_id": copied["message_id"]}
             case "editmessagetext":
                 _check_text(params.get("text"))
                 return self._edit(params, bot, text=params["text"])

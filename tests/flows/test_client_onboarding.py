@@ -24,7 +24,15 @@ async def test_russian_speaking_client_agrees_and_gets_the_menu(harness: Harness
     await client.press("✅ Согласен(на)")
 
     assert "Спасибо! Ваше согласие записано." in client.texts()
-    assert client.menu() == ["❓ Помощь", "🌐 Язык", "🔒 Мои данные"]
+    assert client.menu() == [
+        "💬 Задать вопрос",
+        "📝 Подать претензию",
+        "📋 Мои заявки",
+        "⭐ Оставить отзыв",
+        "❓ Помощь",
+        "🌐 Язык",
+        "🔒 Мои данные",
+    ]
     user = await stored_user(harness, 501)
     assert user is not None and user.locale == "ru" and user.role == "client"
     assert user.full_name == "Пётр" and user.consent_given_at is not None
@@ -38,7 +46,15 @@ async def test_english_client_from_an_exhibition_flyer(harness: Harness) -> None
     await client.press("English")
     await client.press("✅ I agree")
 
-    assert client.menu() == ["❓ Help", "🌐 Language", "🔒 My data"]
+    assert client.menu() == [
+        "💬 Ask a question",
+        "📝 File a claim",
+        "📋 My requests",
+        "⭐ Leave feedback",
+        "❓ Help",
+        "🌐 Language",
+        "🔒 My data",
+    ]
     user = await stored_user(harness, 502)
     assert user is not None and user.source == "expo2026" and user.locale == "en"
 

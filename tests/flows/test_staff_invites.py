@@ -17,7 +17,13 @@ async def role_of(harness: Harness, telegram_id: int) -> str | None:
 async def test_admin_invites_a_specialist_who_joins_by_the_link(harness: Harness) -> None:
     admin = harness.person(ADMIN_ID, first_name="Olga", language_code="en")
     await admin.send("/start")
-    assert admin.menu() == ["✉️ Invite staff", "👥 Team", "❓ Help", "🌐 Language"]
+    assert admin.menu() == [
+        "📥 Requests",
+        "✉️ Invite staff",
+        "👥 Team",
+        "❓ Help",
+        "🌐 Language",
+    ]
 
     await admin.send("/invite")
     assert "Whom are you inviting?" in admin.last_text()
@@ -33,7 +39,13 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(harness: Harness
     assert await role_of(harness, 700) == "specialist"
     scoped = [c for c in harness.calls("SetMyCommands") if c.scope.type == "chat"]
     assert scoped[-1].scope.chat_id == 700
-    assert [c.command for c in scoped[-1].commands] == ["start", "help", "language", "timezone"]
+    assert [c.command for c in scoped[-1].commands] == [
+        "start",
+        "queue",
+        "help",
+        "language",
+        "timezone",
+    ]
 
 
 async def test_an_invite_works_once(harness: Harness) -> None:

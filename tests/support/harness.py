@@ -12,11 +12,14 @@ from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
 from sqlalchemy import select
 
 from bot.app import App
+from bot.storage.enums import Role
 from bot.storage.models import User
+from bot.storage.uow import UnitOfWork
 from tests.support.recording_session import Call, RecordingSession
 from tests.support.updates import callback_query, private_content, private_message
 
 _update_ids = itertools.count(1)
+_file_ids = itertools.count(1)
 
 LANGUAGE_BUTTONS = {"ru": "Русский", "en": "English"}
 AGREE_BUTTONS = {"ru": "✅ Согласен(на)", "en": "✅ I agree"}
@@ -42,23 +45,59 @@ class Person:
             "language_code": self.language_code,
         }
 
-    async def send(self, text: str) -> list[Call]:
-        return await self.harness.feed(private_message(self.user_id, text, **self._who()))
+    async def send(self, text: str, *, reply_to: int | None = None) -> list[Call]:
+        return await self.harness.feed(
+            private_message(self.user_id, text, reply_to=reply_to, **self._who())
+        )
 
-    async def send_content(self, **content: Any) -> list[Call]:
+    async def send_content(self, *, reply_to: int | None = None, **content: Any) -> list[Call]:
         """A non-text message, e.g. send_content(sticker={...})."""
-        return await self.harness.feed(private_content(self.user_id, **self._who(), **content))
+        return await self.harness.feed(
+            private_content(self.user_id, reply_to=reply_to, **self._who(), **content)
+        )
 
-    async def press_data(self, data: str, message_id: int) -> list[Call]:
+    async def send_photo(self, caption: str | None = None, **extra: Any) -> list[Call]:
+        photo = [
+            {
+                "file_id": f"photo-{next(_file_ids)}",
+                "file_unique_id": "u",
+                "width": 800,
+                "height": 600,
+                "file_size": 120_000,
+            }
+        ]
+        content: dict[str, Any] = {"photo": photo, **extra}
+        if caption:
+            content["caption"] = caption
+        return await self.send_content(**content)
+
+    async def send_document(self, size: int = 50_000, **extra: Any) -> list[Call]:
+        document = {
+            "file_id": f"doc-{next(_file_ids)}",
+            "file_unique_id": "d",
+            "file_name": "act.pdf",
+            "file_size": size,
+        }
+        return await self.send_content(document=document, **extra)
+
+    async def press_data(
+        self, data: str, message_id: int, chat_id: int | None = None
+    ) -> list[Call]:
         return await self.harness.feed(
             callback_query(
                 self.user_id,
                 data,
                 message_id=message_id,
+                chat_id=chat_id,
                 first_name=self.first_name,
                 language_code=self.language_code,
             )
         )
+
+    async def press_in(self, chat_id: int, label: str) -> list[Call]:
+        """Presses the newest button with this label in another chat (a department group)."""
+        message_id, data = self.harness.button(chat_id, label)
+        return await self.press_data(data, message_id, chat_id=chat_id)
 
     async def become_client(self, language: str) -> None:
         """/start, the language, then "I agree": a client with consent and the menu."""
@@ -76,13 +115,18 @@ class Person:
 
     async def press(self, label: str) -> list[Call]:
         """Presses the newest inline button with this label in this chat."""
-        for message_id, markup in reversed(self.harness.inline_keyboards(self.user_id)):
-            for row in markup.inline_keyboard:
-                for button in row:
-                    if button.text == label:
-                        assert button.callback_data is not None
-                        return await self.press_data(button.callback_data, message_id)
-        raise AssertionError(f"no inline button {label!r} in chat {self.user_id}")
+        message_id, data = self.harness.button(self.user_id, label)
+        return await self.press_data(data, message_id)
+
+    def buttons(self) -> list[str]:
+        """Labels of the newest inline keyboard in this chat."""
+        keyboards = self.harness.inline_keyboards(self.user_id)
+        assert keyboards, f"no inline keyboard in chat {self.user_id}"
+        return [b.text for row in keyboards[-1][1].inline_keyboard for b in row]
+
+    def last_message_id(self) -> int:
+        """The id of the newest message the bot sent to this person."""
+        return self.harness.last_message_id(self.user_id)
 
     def texts(self) -> list[str]:
         return self.harness.texts(self.user_id)
@@ -108,6 +152,48 @@ class Harness:
     def __init__(self, app: App, session: RecordingSession) -> None:
         self.app = app
         self.session = session
+
+    async def staff(
+        self, user_id: int, role: Role, first_name: str, language: str = "en"
+    ) -> Person:
+        """A staff member already on the team (joining is covered by the invite tests)."""
+        async with self.app.sessionmaker() as session, session.begin():
+            await UnitOfWork(session).users.add(
+                telegram_id=user_id,
+                role=role,
+                locale=language,
+                timezone="Europe/Moscow",
+                now=self.app.clock.now(),
+                full_name=first_name,
+            )
+        return self.person(user_id, first_name=first_name, language_code=language)
+
+    def button(self, chat_id: int, label: str) -> tuple[int, str]:
+        for message_id, markup in reversed(self.inline_keyboards(chat_id)):
+            for row in markup.inline_keyboard:
+                for button in row:
+                    if button.text == label:
+                        assert button.callback_data is not None
+                        return message_id, button.callback_data
+        raise AssertionError(f"no inline button {label!r} in chat {chat_id}")
+
+    def last_message_id(self, chat_id: int) -> int:
+        for call in reversed(self.session.calls):
+            request = call.request
+            if getattr(request, "chat_id", None) is None or str(request.chat_id) != str(chat_id):
+                continue
+            result = call.result
+            if getattr(result, "message_id", None) is not None:
+                return result.message_id
+        raise AssertionError(f"the bot sent nothing to {chat_id}")
+
+    def sent_to(self, chat_id: int, method: str | None = None) -> list[Call]:
+        return [
+            call
+            for call in self.session.calls
+            if str(getattr(call.request, "chat_id", "")) == str(chat_id)
+            and (method is None or call.method == method)
+        ]
 
     def person(self, user_id: int, **kwargs: Any) -> Person:
         return Person(self, user_id, **kwargs)

@@ -11,13 +11,15 @@ from typing import Any
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
 from aiogram.methods import (
+    CopyMessage,
     EditMessageReplyMarkup,
     EditMessageText,
     GetMe,
+    SendDocument,
     SendMessage,
     TelegramMethod,
 )
-from aiogram.types import Chat, Message, User
+from aiogram.types import Chat, Message, MessageId, User
 
 BOT_USER = User(
     id=123456789,
@@ -66,6 +68,10 @@ class RecordingSession(BaseSession):
             return BOT_USER
         if isinstance(method, SendMessage):
             return self._message(method.chat_id, method.text, method.reply_markup)
+        if isinstance(method, CopyMessage):
+            return MessageId(message_id=next(self._message_ids))
+        if isinstance(method, SendDocument):
+            return self._message(method.chat_id, None, None)
         if isinstance(method, (EditMessageText, EditMessageReplyMarkup)):
             text = getattr(method, "text", None)
             return self._message(method.chat_id, text, method.reply_markup, method.message_id)

@@ -45,9 +45,12 @@ def private_message(
     language_code: str | None = "ru",
     message_id: int | None = None,
     entities: list[dict[str, Any]] | None = None,
+    reply_to: int | None = None,
 ) -> dict[str, Any]:
     sender = _user(user_id, first_name, last_name, username, language_code)
     message = {**_user_message(sender, message_id), "text": text}
+    if reply_to is not None:
+        message["reply_to_message"] = bot_message(user_id, reply_to)
     if entities is None and len(text) > 1 and text.startswith("/"):
         command = text.split(maxsplit=1)[0]  # offsets/lengths are in UTF-16 code units
         entities = [{"type": "bot_command", "offset": 0, "length": _utf16_len(command)}]
@@ -63,11 +66,43 @@ def private_content(
     last_name: str | None = None,
     username: str | None = None,
     language_code: str | None = "ru",
+    reply_to: int | None = None,
     **content: Any,
 ) -> dict[str, Any]:
     """Anything but text, e.g. private_content(7, sticker={...})."""
     sender = _user(user_id, first_name, last_name, username, language_code)
-    return {"message": {**_user_message(sender, None), **content}}
+    message = {**_user_message(sender, None), **content}
+    if reply_to is not None:
+        message["reply_to_message"] = bot_message(user_id, reply_to)
+    return {"message": message}
+
+
+def bot_message(chat_id: int, message_id: int, chat_type: str = "private") -> dict[str, Any]:
+    """A message the bot sent earlier, as quoted in a reply to it."""
+    return {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": chat_type},
+        "from": {"id": DEFAULT_BOT_ID, "is_bot": True, **BOT_NAME},
+        "text": "…",
+    }
+
+
+def group_message(
+    chat_id: int, user_id: int, text: str, *, reply_to: int | None = None
+) -> dict[str, Any]:
+    """A colleague writes in a group chat (a department's)."""
+    sender = _user(user_id, "Colleague", None, None, "ru")
+    message = {
+        "message_id": next(_user_message_ids),
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": "supergroup", "title": "Department"},
+        "from": sender,
+        "text": text,
+    }
+    if reply_to is not None:
+        message["reply_to_message"] = bot_message(chat_id, reply_to, "supergroup")
+    return {"message": message}
 
 
 def contact_message(
@@ -105,10 +140,11 @@ def callback_query(
     is attached instead of this stub; ``message_text`` still overrides the text if given.
     """
     chat_id = user_id if chat_id is None else chat_id
+    chat_type = "private" if chat_id > 0 else "supergroup"
     message = {
         "message_id": message_id,
         "date": int(time.time()),
-        "chat": {"id": chat_id, "type": "private", "first_name": first_name},
+        "chat": {"id": chat_id, "type": chat_type, "first_name": first_name},
         "from": {"id": bot_id, "is_bot": True, **BOT_NAME},
     }
     if message_text:

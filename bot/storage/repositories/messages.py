@@ -120,6 +120,11 @@ class MessageRepository:
         )
         return result.rowcount or 0
 
+    async def forget_links_in_chat(self, chat_id: int) -> None:
+        """Erasure: a link in a client's private chat (whose id is his Telegram id) would tie
+        his anonymous requests back to him."""
+        await self._session.execute(delete(RelayLink).where(RelayLink.chat_id == chat_id))
+
     async def link(self, *, chat_id: int, message_id: int, request_id: int) -> None:
         """Remembers that this message in this chat is about this request; the same message
         linked twice (a retried send) keeps its first link."""

@@ -1,0 +1,7 @@
+from aiogram.fsm.state import State, StatesGroup
+
+
+class MyRequests(StatesGroup):
+    list = State()
+    detail = State()
+    confirm_close = State()

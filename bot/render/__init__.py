@@ -1,0 +1,1 @@
+"""Texts built from services' records for people to read; no I/O."""

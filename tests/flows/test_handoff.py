@@ -1,0 +1,89 @@
+"""A specialist hands a claim to the quality department; the department accepts it, sends
+an update and finishes; the specialist stays responsible and the client sees where it is."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.storage.enums import Role
+from bot.storage.models import Handoff, RequestMessage
+from tests.flows.conftest import QUALITY_CHAT
+from tests.support.harness import Harness, callback_answer
+from tests.support.updates import group_message
+
+
+async def test_hand_off_round_trip(harness: Harness) -> None:
+    anna = await harness.staff(2001, Role.SPECIALIST, "Anna")
+    maria = harness.person(3001, first_name="Maria", language_code="en")
+    await maria.become_client("en")
+    await maria.send("/ask")
+    await maria.press("Service")
+    await maria.send("The repair took a month.")
+    await maria.press("📨 Send")
+
+    await anna.press("🏢 Hand off")
+    assert "Which department should work on" in anna.last_text()
+    await anna.press("Quality department")
+    await anna.send("Please check the repair timeline with the workshop.")
+    assert "By when?" in anna.last_text()
+    await anna.press("In 3 working days")
+
+    department_card = harness.sent_to(QUALITY_CHAT, "SendMessage")[-1].request
+    assert "Please check the repair timeline with the workshop." in department_card.text
+    assert "The repair took a month." in department_card.text
+    # Friday 12:00 + 27 working hours (3 days of 9): Wednesday 12:00 Moscow.
+    assert "Срок: до 2 дек. 2026\u202fг., 12:00" in department_card.text
+    assert "With Quality department, due Dec 2, 2026, 12:00" in maria.last_text()
+
+    colleague = harness.person(5001, first_name="Quality")
+    calls = await colleague.press_in(QUALITY_CHAT, "✅ Принять")
+    assert callback_answer(calls) is not None
+    assert "Отдел качества" not in anna.last_text()
+    assert "Quality department accepted request #1." in anna.last_text()
+
+    await colleague.press_in(QUALITY_CHAT, "✏️ Сообщить новости")
+    prompt = harness.last_message_id(QUALITY_CHAT)
+    await harness.feed(
+        group_message(QUALITY_CHAT, 5001, "Workshop confirms a delay.", reply_to=prompt)
+    )
+    assert "Workshop confirms a delay." in anna.last_text()
+    assert maria.last_text().startswith("With Quality department") or (
+        "Workshop" not in maria.last_text()
+    ), "department updates go to the specialist, not to the client"
+
+    await colleague.press_in(QUALITY_CHAT, "🏁 Готово")
+    assert "finished its part of request #1" in anna.last_text()
+    async with harness.app.sessionmaker() as session:
+        handoff = await session.scalar(select(Handoff))
+        sides = list(await session.scalars(select(RequestMessage.side)))
+    assert handoff is not None and handoff.status == "done"
+    assert sides == ["department"]
+
+
+async def test_only_the_departments_chat_may_press_its_buttons(harness: Harness) -> None:
+    anna = await harness.staff(2001, Role.SPECIALIST, "Anna")
+    maria = harness.person(3001, first_name="Maria", language_code="en")
+    await maria.become_client("en")
+    await maria.send("/ask")
+    await maria.press("Service")
+    await maria.send("Broken")
+    await maria.press("📨 Send")
+    await anna.press("🏢 Hand off")
+    await anna.press("Quality department")
+    await anna.send("Check")
+    await anna.press("Next working day")
+
+    # The same callback data pressed from a private chat or another group is refused.
+    for chat_id in (3001, -999):
+        calls = await maria.press_data("dept:accepted:1", message_id=1, chat_id=chat_id)
+        assert callback_answer(calls) == "This button is no longer active."
+    async with harness.app.sessionmaker() as session:
+        handoff = await session.scalar(select(Handoff))
+    assert handoff is not None and handoff.status == "sent"
+
+
+async def test_other_talk_in_the_department_group_is_ignored(harness: Harness) -> None:
+    calls = await harness.feed(group_message(QUALITY_CHAT, 5001, "lunch at 1?"))
+    assert calls == []
+    calls = await harness.feed(group_message(-999, 5001, "/start"))
+    assert calls == []

@@ -1,0 +1,150 @@
+"""The specialist's side: taking a request, answering with the Reply button, changing its
+status with a comment the client reads in his language, and the queue."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.storage.enums import Role
+from bot.storage.models import Request, RequestEvent
+from tests.support.harness import Harness, Person, callback_answer
+
+LABELS = {
+    "en": {"product": "Product", "send": "📨 Send"},
+    "ru": {"product": "Товар", "send": "📨 Отправить"},
+}
+
+
+async def filed_inquiry(harness: Harness, maria: Person, text: str = "Is it in stock?") -> None:
+    labels = LABELS[maria.language_code or "en"]
+    await maria.send("/ask")
+    await maria.press(labels["product"])
+    await maria.send(text)
+    await maria.press(labels["send"])
+
+
+async def russian_client(harness: Harness, user_id: int = 3001) -> Person:
+    maria = harness.person(user_id, first_name="Мария", language_code="ru")
+    await maria.become_client("ru")
+    return maria
+
+
+async def the_request(harness: Harness) -> Request:
+    async with harness.app.sessionmaker() as session:
+        request = await session.scalar(select(Request))
+    assert request is not None
+    return request
+
+
+async def test_specialist_takes_the_request_and_the_client_is_told_in_russian(
+    harness: Harness,
+) -> None:
+    anna = await harness.staff(2001, Role.SPECIALIST, "Anna")
+    maria = await russian_client(harness)
+    await filed_inquiry(harness, maria)
+
+    calls = await anna.press("🙋 Take")
+
+    assert callback_answer(calls) == "The request is yours."
+    assert "Заявка #1: в работе." in maria.texts()
+    assert "Status: in progress" in anna.last_text()
+    assert "🙋 Take" not in anna.buttons()
+    assert (await the_request(harness)).status == "in_progress"
+
+
+async def test_reply_button_answers_the_client(harness: Harness) -> None:
+    anna = await harness.staff(2001, Role.SPECIALIST, "Anna")
+    maria = await russian_client(harness)
+    await filed_inquiry(harness, maria)
+
+    await anna.press("💬 Reply")
+    assert "Write your answer to the client on Inquiry #1 · Product." in anna.last_text()
+    await anna.send("We have it, 12 pieces.")
+
+    assert anna.last_text() == "Sent to the client."
+    assert maria.last_text() == "💬 Ответ по заявке #1:\nWe have it, 12 pieces."
+
+
+async def test_waiting_for_the_client_pauses_and_his_answer_resumes(harness: Harness) -> None:
+    anna = await harness.staff(2001, Role.SPECIALIST, "Anna")
+    maria = await russian_client(harness)
+    await filed_inquiry(harness, maria)
+
+    await anna.press("🔄 Status")
+    await anna.press("⏸ Wait for the client")
+    assert "A comment for the client" in anna.last_text()
+    await anna.send("Which colour do you need?")
+
+    told = maria.texts()[-1]
+    assert told.startswith("Заявка #1: ждём вашего ответа.\nWhich colour do you need?")
+    request = await the_request(harness)
+    assert request.status == "waiting" and request.paused_at is not None
+    assert "Deadline paused while waiting for the client" in anna.texts()[-1]
+
+    await maria.send("Синий")
+    request = await the_request(harness)
+    assert request.status == "in_progress" and request.paused_at is None
+    async with harness.app.sessionmaker() as session:
+        changes = [
+            (e.from_status, e.to_status, e.comment)
+            for e in await session.scalars(
+                select(RequestEvent).where(RequestEvent.action == "status")
+            )
+        ]
+    assert changes == [
+        ("new", "waiting", "Which colour do you need?"),
+        ("waiting", "in_progress", None),
+    ]
+
+
+async def test_a_status_the_request_cannot_take_is_refused(harness: Harness) -> None:
+    anna = await harness.staff(2001, Role.SPECIALIST, "Anna")
+    maria = await russian_client(harness)
+    await filed_inquiry(harness, maria)
+    await anna.press("🔄 Status")
+    await anna.press("✅ Resolved")
+    await anna.press("Skip")
+    assert (await the_request(harness)).status == "resolved"
+
+    # "Wait for the client" from an old status menu: a resolved request cannot wait.
+    calls = await anna.press_data("rq:take:1", message_id=1)
+    assert callback_answer(calls) == ("This can't be done with the request in its current status.")
+
+
+async def test_the_queue_shows_own_requests_and_the_head_sees_everyone(harness: Harness) -> None:
+    anna = await harness.staff(2001, Role.SPECIALIST, "Anna")
+    boris = await harness.staff(2002, Role.SPECIALIST, "Boris")
+    head = await harness.staff(2100, Role.HEAD, "Helen")
+    for user_id in (3001, 3002, 3003):
+        person = harness.person(user_id, first_name=f"C{user_id}", language_code="en")
+        await person.become_client("en")
+        await filed_inquiry(harness, person)
+
+    await anna.send("/queue")
+    anna_queue = anna.buttons()
+    await boris.send("📥 Requests")
+    boris_queue = boris.buttons()
+    await head.send("/queue")
+    head_queue = head.buttons()
+
+    # Round robin between the two specialists with nothing open: Anna, Boris, Anna.
+    assert [label.split(" · ")[0] for label in anna_queue if "#" in label] == ["#1", "#3"]
+    assert [label.split(" · ")[0] for label in boris_queue if "#" in label] == ["#2"]
+    assert len([label for label in head_queue if "#" in label]) == 3
+    assert "whole team" in head.last_text()
+
+    await anna.press(anna_queue[0])
+    assert any("Inquiry #1 · Product" in text for text in anna.texts()[-2:])
+
+
+async def test_a_client_cannot_open_the_queue(harness: Harness) -> None:
+    maria = await russian_client(harness)
+    await maria.send("/queue")
+    assert maria.last_text() == "Я не знаю такой команды. /help — что я умею."
+
+
+async def test_a_reply_to_a_message_unrelated_to_requests_is_explained(harness: Harness) -> None:
+    anna = await harness.staff(2001, Role.SPECIALIST, "Anna")
+    await anna.send("/help")
+    await anna.send("hello?", reply_to=anna.last_message_id())
+    assert "not about a request I know" in anna.last_text()
