@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.delivery import RedeliveryLoop, redeliver_owed
+from bot.dialogs.beside import SparingMessageManager
 from bot.dialogs.feedback.dialog import dialog as feedback_dialog
 from bot.dialogs.filing.dialog import dialog as filing_dialog
 from bot.dialogs.invite.dialog import dialog as invite_dialog
@@ -48,6 +49,7 @@ from bot.handlers import (
 )
 from bot.i18n import ActorLocaleMiddleware, create_i18n
 from bot.middlewares.actor import ActorMiddleware
+from bot.middlewares.commit_first import CommitBeforeSending
 from bot.middlewares.db import DatabaseMiddleware
 from bot.middlewares.event_lock import EventLockMiddleware
 from bot.middlewares.flood import FloodMiddleware
@@ -92,6 +94,7 @@ class App:
 def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     if session is None:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(CommitBeforeSending())
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
@@ -168,7 +171,9 @@ def build_dispatcher(
         fallback.router(),
     )
     # The same lock for dialog stacks, so several processes on Redis never interleave them.
-    setup_dialogs(dispatcher, events_isolation=events_isolation)
+    setup_dialogs(
+        dispatcher, events_isolation=events_isolation, message_manager=SparingMessageManager()
+    )
     _drain_before_storage_closes(dispatcher, inflight, settings.shutdown_grace_seconds)
     return dispatcher, inflight, metrics
 

@@ -101,6 +101,8 @@ async def deliver(
     recipient = outgoing.recipient
     if recipient is None or not outgoing.message.relayed:
         return False
+    # Stored before it is sent: if the process dies mid-way, the copy is owed, not lost.
+    await uow.commit()
     with i18n.use_locale(recipient.locale):
         header = header_for(outgoing, desk, recipient.locale)
     try:
@@ -152,12 +154,13 @@ async def redeliver_owed(
 ) -> int:
     """One pass over owed copies; returns how many got through."""
     delivered = 0
-    async with sessionmaker() as session, session.begin():
+    async with sessionmaker() as session:
         uow = UnitOfWork(session)
         with i18n.context():
             for outgoing in await relay.owed(uow):
                 if await deliver(bot, i18n, uow, clock, desk, outgoing):
                     delivered += 1
+        await uow.commit()
     return delivered
 
 

@@ -9,7 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReactionTypeEmoji
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from aiogram_dialog import DialogManager, StartMode
+from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot import delivery
 from bot.dialogs.feedback.states import FeedbackFlow
@@ -223,11 +223,13 @@ async def on_mine(
                 uow, clock, actor, callback_data.request_id, callback_data.score
             )
             await callback.answer(_("Thank you for your rating!"))
+            await _drop_buttons(callback)
             await escalate(ctx, given)
             await dialog_manager.start(
                 FeedbackFlow.comment,
                 data={"feedback_id": given.feedback.id, "low": bool(given.escalate_to)},
                 mode=StartMode.RESET_STACK,
+                show_mode=ShowMode.SEND,
             )
         elif action is kb.ClientAction.REOPEN:
             change = await requests.reopen_by_client(
@@ -283,12 +285,18 @@ async def on_nps(
         await callback.answer(stale_button(), show_alert=True)
         return
     await callback.answer(_("Thank you!"))
-    if callback.message is not None:
-        await callback.bot.edit_message_reply_markup(
-            chat_id=callback.from_user.id, message_id=callback.message.message_id
-        )
+    await _drop_buttons(callback)
     await dialog_manager.start(
         FeedbackFlow.nps_why,
         data={"feedback_id": given.feedback.id},
         mode=StartMode.RESET_STACK,
+        show_mode=ShowMode.SEND,
     )
+
+
+async def _drop_buttons(callback: CallbackQuery) -> None:
+    """A question answered once: its buttons go, so they are not pressed again by mistake."""
+    if callback.message is not None and callback.bot is not None:
+        await callback.bot.edit_message_reply_markup(
+            chat_id=callback.from_user.id, message_id=callback.message.message_id
+        )

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, StartMode
 
 from bot import delivery
+from bot.dialogs.beside import start_beside
 from bot.dialogs.queue.states import Queue
 from bot.dialogs.staff_request.states import StaffRequest
 from bot.keyboards import requests as kb
@@ -80,8 +81,8 @@ async def on_card(
             if action is kb.CardAction.HANDOFF and not desk.departments:
                 raise RequestRejected(requests.RequestProblem.NO_DEPARTMENT)
             await callback.answer()
-            await dialog_manager.start(
-                DIALOG_START[action], data={"request_id": request.id}, mode=StartMode.RESET_STACK
+            await start_beside(
+                dialog_manager, callback, DIALOG_START[action], {"request_id": request.id}
             )
         elif action is kb.CardAction.TAKE:
             change = await requests.take(uow, clock, desk, actor, request_id)

@@ -1,4 +1,7 @@
-"""One session and transaction per update, committed once after the handler."""
+"""One session per update, committed after the handler (and rolled back on an error).
+
+A handler may commit earlier through `uow.commit()`, before it tells other people about
+what it did: whoever reacts to a notification must find the change stored."""
 
 from __future__ import annotations
 
@@ -23,7 +26,13 @@ class DatabaseMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        async with self._sessionmaker() as session, session.begin():
+        async with self._sessionmaker() as session:
             data["uow"] = UnitOfWork(session)
             with bind_session(session):
-                return await handler(event, data)
+                try:
+                    result = await handler(event, data)
+                except BaseException:
+                    await session.rollback()
+                    raise
+                await session.commit()
+                return result

@@ -95,4 +95,6 @@ def problem_text(problem: RequestProblem, desk: DeskConfig) -> str:
         RequestProblem.CLIENT_GONE: _("The client has deleted his data; he can't be reached."),
         RequestProblem.NO_DEPARTMENT: _("This department is no longer available."),
         RequestProblem.BAD_SCORE: _("Please choose one of the offered scores."),
+        RequestProblem.UNSUPPORTED: _("This kind of message can't be passed on."),
+        RequestProblem.PAST_DUE: _("This moment has already passed. Please pick a later one."),
     }[problem]

@@ -34,6 +34,8 @@ class RequestProblem(StrEnum):
     CLIENT_GONE = "client_gone"
     NO_DEPARTMENT = "no_department"
     BAD_SCORE = "bad_score"
+    UNSUPPORTED = "unsupported"
+    PAST_DUE = "past_due"
 
 
 class RequestRejected(Exception):

@@ -53,7 +53,7 @@ async def hand_off(
     note = requests.validate_subject(note)
     now = clock.now()
     if due_at <= now:
-        raise RequestRejected(RequestProblem.WRONG_STATUS)
+        raise RequestRejected(RequestProblem.PAST_DUE)
     handoff = await uow.handoffs.add(
         request_id=request.id,
         department=department.key,

@@ -74,7 +74,7 @@ async def _store(
     relayed: bool,
 ) -> MessageDTO:
     if not is_relayable(content.content_type):
-        raise RequestRejected(RequestProblem.EMPTY)
+        raise RequestRejected(RequestProblem.UNSUPPORTED)
     message = await uow.messages.add(
         request_id=request.id,
         author_id=author.id if author else None,
@@ -110,9 +110,8 @@ async def from_client(
         raise RequestRejected(RequestProblem.WRONG_STATUS)
     client = requests.require_client(actor)
     assignee = await uow.users.get(request.assignee_id) if request.assignee_id else None
-    message = await _store(
-        uow, clock, request, client, Side.CLIENT, content, relayed=assignee is not None
-    )
+    # Owed even with nobody assigned yet: whoever takes the request receives it.
+    message = await _store(uow, clock, request, client, Side.CLIENT, content, relayed=True)
     resumed = None
     if request.status is RequestStatus.WAITING:
         # The answer the team was waiting for: the request is back in progress.
@@ -161,9 +160,7 @@ async def store_department_update(
     content: Content,
 ) -> Outgoing:
     assignee = await uow.users.get(request.assignee_id) if request.assignee_id else None
-    message = await _store(
-        uow, clock, request, None, Side.DEPARTMENT, content, relayed=assignee is not None
-    )
+    message = await _store(uow, clock, request, None, Side.DEPARTMENT, content, relayed=True)
     request = await uow.requests.update(request.id, now=clock.now())
     return Outgoing(message, request, assignee, None)
 

@@ -238,8 +238,9 @@ async def file(
             side=Side.CLIENT,
             content_type=item.content_type,
             now=now,
-            # Attachments are copied to the assignee after the card, like any relayed message.
-            relayed=assignee is not None,
+            # Copied to the assignee after the card, like any relayed message (owed until
+            # someone is assigned).
+            relayed=True,
             text=item.caption,
             file_id=item.file_id,
             file_size=item.file_size,
@@ -348,7 +349,11 @@ async def apply_status(
     elif to is RequestStatus.REOPENED:
         client = await _client_of(uow, request)
         target = desk.sla.target(request.kind, request.category, client and client.segment)
-        fields["resolution_due"] = sla.due_times(desk.calendar, target, now).resolution
+        due = sla.due_times(desk.calendar, target, now)
+        fields["resolution_due"] = due.resolution
+        if request.first_response_at is None:
+            # Never answered: the first answer is due anew from the reopening.
+            fields["first_response_due"] = due.first_response
         fields |= {"resolved_at": None, "closed_at": None, "paused_at": None}
     updated = await uow.requests.update(request.id, now=now, **fields)
     await uow.requests.add_event(
@@ -427,6 +432,8 @@ async def reopen_by_client(
     uow: UnitOfWork, clock: Clock, desk: DeskConfig, actor: Actor, request_id: int
 ) -> StatusChange:
     request = await for_client(uow, actor, request_id)
+    if request.status.is_open:
+        raise RequestRejected(RequestProblem.WRONG_STATUS)
     if not can_reopen(desk, request, clock.now()):
         raise RequestRejected(RequestProblem.REOPEN_EXPIRED)
     return await apply_status(

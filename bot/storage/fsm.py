@@ -52,6 +52,12 @@ def bind_session(session: AsyncSession) -> Iterator[None]:
         _binding.reset(token)
 
 
+def update_session() -> AsyncSession | None:
+    """The session of the update being handled in this context, if any."""
+    binding = _binding.get()
+    return binding.session if binding is not None else None
+
+
 class DatabaseStorage(BaseStorage):
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], key_builder: KeyBuilder | None = None

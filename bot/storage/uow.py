@@ -1,4 +1,5 @@
-"""Unit of work: one session, the repositories on it; whoever opened it commits."""
+"""Unit of work: one session, the repositories on it; whoever opened it commits
+(repositories never do)."""
 
 from __future__ import annotations
 
@@ -22,3 +23,7 @@ class UnitOfWork:
         self.messages = MessageRepository(session)
         self.handoffs = HandoffRepository(session)
         self.feedback = FeedbackRepository(session)
+
+    async def commit(self) -> None:
+        """Makes what was done so far durable; later work continues in a new transaction."""
+        await self.session.commit()

@@ -16,7 +16,7 @@ from tests.e2e.fake_bot_api import Call, FakeBotAPI, WaitTimeout, callback_query
 
 WAIT = 10.0  # seconds for one expected reaction of the bot
 START_TIMEOUT = 20.0
-SENDS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
+SENDS = frozenset({"sendMessage", "sendDocument", "sendPhoto", "copyMessage"})
 EDITS = frozenset({"editMessageText", "editMessageCaption", "editMessageReplyMarkup"})
 OUTPUT_TAIL = 10_000
 

@@ -29,8 +29,16 @@ from tests.support.databases import postgres_database, redis_url
 INVITE_LINK = re.compile(r"https://t\.me/clientdesk_test_bot\?start=(inv_[A-Za-z0-9_-]+)")
 ALL_PRIVATE_CHATS = {"type": "all_private_chats"}
 WEBHOOK_SECRET = "s3cret_for-tests"
-RU_MENU = [["❓ Помощь", "🌐 Язык", "🔒 Мои данные"]]
-EN_MENU = [["❓ Help", "🌐 Language", "🔒 My data"]]
+RU_MENU = [
+    ["💬 Задать вопрос", "📝 Подать претензию"],
+    ["📋 Мои заявки", "⭐ Оставить отзыв"],
+    ["❓ Помощь", "🌐 Язык", "🔒 Мои данные"],
+]
+EN_MENU = [
+    ["💬 Ask a question", "📝 File a claim"],
+    ["📋 My requests", "⭐ Leave feedback"],
+    ["❓ Help", "🌐 Language", "🔒 My data"],
+]
 
 
 def sqlite_rows(path: Path, query: str, *args: Any) -> list[tuple[Any, ...]]:
@@ -99,7 +107,7 @@ async def test_migrate_creates_the_schema_in_a_fresh_sqlite_file(tmp_path: Path)
     assert code == 0, output
     tables = {row[0] for row in sqlite_rows(path, "SELECT name FROM sqlite_master")}
     assert {"users", "staff_invites", "audit_log", "fsm_state", "alembic_version"} <= tables
-    assert sqlite_rows(path, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert sqlite_rows(path, "SELECT version_num FROM alembic_version") == [("0002",)]
     # journal_mode=WAL is stored in the file, so any later connection sees it.
     assert sqlite_rows(path, "PRAGMA journal_mode") == [("wal",)]
 
@@ -122,6 +130,10 @@ async def test_polling_start_up_and_a_client_onboards_in_english(launch: Launch)
     en_commands = api.commands(ALL_PRIVATE_CHATS, "en")
     assert [c["command"] for c in en_commands] == [
         "start",
+        "ask",
+        "claim",
+        "requests",
+        "feedback",
         "help",
         "language",
         "timezone",
@@ -167,7 +179,11 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(launch: Launch) 
 
     mark = admin.send("/start")
     greeting = await admin.receives("Choose an action in the menu below.", after=mark)
-    assert reply_keyboard(greeting) == [["✉️ Invite staff", "👥 Team"], ["❓ Help", "🌐 Language"]]
+    assert reply_keyboard(greeting) == [
+        ["📥 Requests"],
+        ["✉️ Invite staff", "👥 Team"],
+        ["❓ Help", "🌐 Language"],
+    ]
 
     mark = admin.send("/invite")
     await admin.receives("Whom are you inviting?", after=mark)
@@ -184,11 +200,12 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(launch: Launch) 
     assert welcome.params["text"] == (
         "Welcome to the team! You are now a client relations specialist."
     )
-    assert reply_keyboard(welcome) == [["❓ Help", "🌐 Language"]]
+    assert reply_keyboard(welcome) == [["📥 Requests"], ["❓ Help", "🌐 Language"]]
     scope = {"type": "chat", "chat_id": 700}
     await desk.wait_for("setMyCommands", lambda c: c.params.get("scope") == scope, after=mark)
     assert [c["command"] for c in desk.api.commands(scope)] == [
         "start",
+        "queue",
         "help",
         "language",
         "timezone",
@@ -377,7 +394,7 @@ async def test_migrate_needs_no_token(tmp_path: Path) -> None:
     code, output = await run_once(["migrate"], env, timeout=30, cwd=tmp_path)
 
     assert code == 0, output
-    assert sqlite_rows(database, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert sqlite_rows(database, "SELECT version_num FROM alembic_version") == [("0002",)]
 
 
 async def test_a_busy_port_is_explained(api: FakeBotAPI, tmp_path: Path) -> None:

@@ -112,8 +112,8 @@ async def test_a_specialist_hands_a_request_off_to_a_department(
         ("warehouse", "Check", timedelta(hours=1), RequestProblem.NO_DEPARTMENT),
         ("quality", "   ", timedelta(hours=1), RequestProblem.EMPTY),
         ("quality", "x" * 4001, timedelta(hours=1), RequestProblem.TOO_LONG),
-        ("quality", "Check", timedelta(0), RequestProblem.WRONG_STATUS),
-        ("quality", "Check", timedelta(hours=-1), RequestProblem.WRONG_STATUS),
+        ("quality", "Check", timedelta(0), RequestProblem.PAST_DUE),
+        ("quality", "Check", timedelta(hours=-1), RequestProblem.PAST_DUE),
     ],
 )
 async def test_a_handoff_needs_a_known_department_a_note_and_a_future_deadline(

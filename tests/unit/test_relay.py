@@ -347,7 +347,7 @@ async def test_owed_copies_follow_a_reassigned_request(
     assert [(o.message.id, o.recipient.id) for o in owed] == [(out.message.id, head.user_id)]
 
 
-async def test_without_an_assignee_a_message_is_kept_but_owed_to_nobody(
+async def test_without_an_assignee_a_message_is_kept_and_owed_to_whoever_takes_it(
     uow: UnitOfWork, clock: FakeClock, desk: DeskConfig, client: Actor
 ) -> None:
     request = await file_request(uow, clock, desk, client)
@@ -355,9 +355,9 @@ async def test_without_an_assignee_a_message_is_kept_but_owed_to_nobody(
 
     out = await relay.from_client(uow, clock, desk, client, request.id, text(CLIENT_CHAT, 1))
 
-    assert out.recipient is None and not out.message.relayed
+    assert out.recipient is None and out.message.relayed
     assert await uow.messages.of_request(request.id) == [out.message]
-    assert await relay.owed(uow) == []
+    assert [(o.message.id, o.recipient) for o in await relay.owed(uow)] == [(out.message.id, None)]
 
 
 async def test_a_reply_to_a_relayed_message_means_its_request_for_whoever_may_see_it(

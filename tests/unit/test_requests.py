@@ -165,8 +165,9 @@ async def test_with_no_staff_at_all_the_request_waits_unassigned(
 
     assert filed.assignee is None and filed.request.assignee_id is None
     assert filed.client.owner_id is None
-    assert [m.relayed for m in filed.attachments] == [False]
-    assert await relay.owed(uow) == []
+    # The attachment is owed to whoever takes the request; for now nobody can receive it.
+    assert [m.relayed for m in filed.attachments] == [True]
+    assert [o.recipient for o in await relay.owed(uow)] == [None]
 
 
 async def test_an_owner_who_left_the_team_is_replaced(
@@ -725,6 +726,26 @@ async def test_reopen_only_within_the_window(
     # A fresh resolution target from the moment of reopening (Wed 10:00 -> Thu 17:00).
     assert reopened.request.resolution_due == msk(2026, 12, 3, 17, 0)
     assert requests.staff_options(reopened.request) == (S.IN_PROGRESS, S.WAITING, S.RESOLVED)
+
+
+async def test_a_request_the_client_closed_himself_may_be_reopened_within_the_window(
+    uow: UnitOfWork, clock: FakeClock, desk: DeskConfig
+) -> None:
+    await person(uow, clock, 1, Role.SPECIALIST)
+    client = await person(uow, clock, 10)
+    kept = await file_request(uow, clock, desk, client)
+    dropped = await file_request(uow, clock, desk, client)
+    await requests.close_by_client(uow, clock, desk, client, kept.id)
+    await requests.close_by_client(uow, clock, desk, client, dropped.id)
+
+    clock.advance(days=7)
+    reopened = await requests.reopen_by_client(uow, clock, desk, client, kept.id)
+    clock.advance(seconds=1)
+    with pytest.raises(RequestRejected) as expired:
+        await requests.reopen_by_client(uow, clock, desk, client, dropped.id)
+
+    assert reopened.request.status is S.REOPENED and reopened.request.closed_at is None
+    assert expired.value.problem is RequestProblem.REOPEN_EXPIRED
 
 
 async def test_another_client_can_neither_close_nor_reopen(

@@ -129,7 +129,7 @@ async def _comment(
         except RequestRejected as error:
             await _answer(event, problem_text(error.problem, ctx.desk))
             return
-        await escalate(ctx, given)
+        await escalate(ctx, given, with_card=False)
     await manager.done()
     await _thank(event)
 
