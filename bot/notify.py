@@ -48,7 +48,6 @@ class Ctx:
 
 async def send_card(ctx: Ctx, user: UserDTO, request_id: int) -> None:
     """The request card with its buttons, for a staff member."""
-    await ctx.uow.commit()
     view = await requests.view(ctx.uow, Actor.of(user), request_id)
     reader = cards.Reader.of(user)
     with ctx.i18n.use_locale(user.locale):
@@ -58,7 +57,6 @@ async def send_card(ctx: Ctx, user: UserDTO, request_id: int) -> None:
 
 
 async def announce_filed(ctx: Ctx, filed: Filed) -> None:
-    await ctx.uow.commit()
     request, client = filed.request, filed.client
     reader = cards.Reader.of(client)
     text = _("Your {kind} is registered as {number}.").format(
@@ -83,7 +81,6 @@ async def announce_filed(ctx: Ctx, filed: Filed) -> None:
 
 
 async def tell_client_status(ctx: Ctx, change: StatusChange) -> None:
-    await ctx.uow.commit()
     client, request = change.client, change.request
     if client is None or change.previous is request.status:
         return
@@ -110,7 +107,6 @@ async def tell_client_status(ctx: Ctx, change: StatusChange) -> None:
 
 async def tell_assignee(ctx: Ctx, change: StatusChange) -> None:
     """The client closed or reopened a request: its assignee learns of it."""
-    await ctx.uow.commit()
     if change.assignee is None:
         return
     with ctx.i18n.use_locale(change.assignee.locale):
@@ -127,7 +123,6 @@ async def tell_assignee(ctx: Ctx, change: StatusChange) -> None:
 async def escalate(ctx: Ctx, given: Given, *, with_card: bool = True) -> None:
     """A low score reaches the head of sales with what the client said (and the request
     card the first time; a later comment comes without it)."""
-    await ctx.uow.commit()
     feedback = given.feedback
     for head in given.escalate_to:
         with ctx.i18n.use_locale(head.locale):
@@ -154,7 +149,6 @@ async def escalate(ctx: Ctx, given: Given, *, with_card: bool = True) -> None:
 async def announce_handoff(ctx: Ctx, handed: HandedOff) -> bool:
     """Sends the department its card and tells the client; False if the department's chat
     could not be reached (the hand-off is stored either way)."""
-    await ctx.uow.commit()
     department, request = handed.department, handed.request
     # Departments read the company's default language: they are not our users.
     locale = ctx.i18n.default_locale
@@ -196,7 +190,6 @@ async def announce_handoff(ctx: Ctx, handed: HandedOff) -> bool:
 
 
 async def tell_department_step(ctx: Ctx, step: DepartmentStep) -> None:
-    await ctx.uow.commit()
     if step.assignee is None:
         return
     name = step.department.label(step.assignee.locale)

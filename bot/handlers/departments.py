@@ -27,9 +27,14 @@ GROUPS = F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})
 def router() -> Router:
     r = Router(name=__name__)
     r.callback_query.register(on_department_button, kb.DepartmentAction.filter())
-    r.message.register(on_department_reply, GROUPS, F.reply_to_message)
+    r.message.register(on_department_reply, F.reply_to_message, _from_a_department)
     r.message.register(on_anything_else, GROUPS)
     return r
+
+
+def _from_a_department(message: Message, desk: DeskConfig) -> bool:
+    """A department's group, or the private chat of a department that is one person."""
+    return desk.department_by_chat(message.chat.id) is not None
 
 
 def is_department_chat(message: Message, desk: DeskConfig) -> bool:
@@ -100,7 +105,9 @@ async def on_department_reply(
         chat_id=message.chat.id, message_id=message.reply_to_message.message_id
     )
     if request_id is None:
-        return  # a reply among colleagues, not to the bot
+        if message.chat.type == ChatType.PRIVATE:
+            await message.answer(_("Reply to a hand-off card or to its update prompt."))
+        return  # in a group: a reply among colleagues, not to the bot
     try:
         outgoing = await handoffs.department_update(
             uow, clock, desk, message.chat.id, request_id, delivery.content_of(message)

@@ -211,6 +211,19 @@ def history(view: RequestView, desk: DeskConfig, reader: Reader, *, for_client: 
     return "\n".join(lines)
 
 
+def list_entry(request: RequestDTO, reader: Reader, *, staff: bool, now: datetime) -> str:
+    """One request in a list message: number, kind, status, deadline and last update."""
+    status = staff_status_name(request.status) if staff else status_name(request.status)
+    head = f"<b>{request.number}</b> · {kind_name(request.kind)} · {status}"
+    if request.status.is_open and request.is_breached(now):
+        head = "⚠️ " + head
+    details = []
+    if request.status.is_open and request.paused_at is None:
+        details.append(_("due {when}").format(when=reader.when(request.resolution_due)))
+    details.append(_("updated {when}").format(when=reader.when(request.updated_at)))
+    return head + "\n    " + " · ".join(details)
+
+
 def list_label(request: RequestDTO, reader: Reader, *, staff: bool, now: datetime) -> str:
     """One line for a list button (plain text: buttons show no HTML)."""
     status = staff_status_name(request.status) if staff else status_name(request.status)

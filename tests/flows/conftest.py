@@ -16,11 +16,13 @@ from tests.support.harness import Harness
 from tests.support.recording_session import RecordingSession
 
 QUALITY_CHAT = -100500
-# The default desk (categories, SLA, Mon–Fri 09:00–18:00 Moscow) plus one department.
+LOGISTICS_MANAGER = 5500  # a department that is one person, in his private chat
+# The default desk (categories, SLA, Mon–Fri 09:00–18:00 Moscow) plus two departments.
 DESK = replace(
     load_desk_config(timezone="Europe/Moscow"),
     departments=(
         Department("quality", Label("Отдел качества", "Quality department"), QUALITY_CHAT),
+        Department("logistics", Label("Логистика", "Logistics"), LOGISTICS_MANAGER),
     ),
 )
 

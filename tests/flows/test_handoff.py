@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from bot.storage.enums import Role
 from bot.storage.models import Handoff, RequestMessage
-from tests.flows.conftest import QUALITY_CHAT
+from tests.flows.conftest import LOGISTICS_MANAGER, QUALITY_CHAT
 from tests.support.harness import Harness, callback_answer
 from tests.support.updates import group_message
 
@@ -87,3 +87,27 @@ async def test_other_talk_in_the_department_group_is_ignored(harness: Harness) -
     assert calls == []
     calls = await harness.feed(group_message(-999, 5001, "/start"))
     assert calls == []
+
+
+async def test_a_department_that_is_one_person_answers_in_his_private_chat(
+    harness: Harness,
+) -> None:
+    anna = await harness.staff(2001, Role.SPECIALIST, "Anna")
+    maria = harness.person(3001, first_name="Maria", language_code="en")
+    await maria.become_client("en")
+    await maria.send("/ask")
+    await maria.press("Order and delivery")
+    await maria.send("Where is my parcel?")
+    await maria.press("📨 Send")
+    await anna.press("🏢 Hand off")
+    await anna.press("Logistics")
+    await anna.send("Track parcel for Maria")
+    await anna.press("Next working day")
+
+    manager = harness.person(LOGISTICS_MANAGER, first_name="Leo")
+    assert "Track parcel for Maria" in manager.last_text()
+    await manager.press("✅ Принять")
+    await manager.send("В пути, будет завтра.", reply_to=harness.last_message_id(LOGISTICS_MANAGER))
+
+    assert "В пути, будет завтра." in anna.last_text()
+    assert manager.last_text() == "Передано специалисту."

@@ -76,7 +76,9 @@ async def test_the_list_shows_number_kind_status_and_deadline(
 
     await maria.send("📋 My requests")
 
-    assert maria.last_text() == "Your requests:"
+    listing = maria.last_text()
+    assert listing.startswith("Your requests:\n\n<b>#2</b> · Claim · new\n")
+    assert "    due Dec 1, 2026, 10:00\u202fAM · updated Nov 27, 2026, 12:00\u202fPM" in listing
     # Newest activity first; an inquiry is resolved within 16 working hours, a claim in 40.
     assert maria.buttons() == [
         "#2 · Claim · new · Dec 3, 2026, 4:05\u202fPM",
@@ -303,7 +305,7 @@ async def test_a_russian_client_lists_closes_and_reopens_his_request(
     assert maria.last_text() == "Теперь ваши сообщения попадают в заявку #1. Пишите здесь."
 
     await maria.send("📋 Мои заявки")
-    assert maria.last_text() == "Ваши заявки:"
+    assert maria.last_text().startswith("Ваши заявки:\n\n<b>#2</b> · Обращение · новая\n")
     assert maria.buttons() == [
         "#2 · Обращение · новая · 1 дек. 2026\u202fг., 10:05",
         "#1 · Обращение · новая · 1 дек. 2026\u202fг., 10:00",

@@ -38,6 +38,9 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
     reader = cards.Reader.of(actor)
     now = data["clock"].now()
     text = _("Your requests:") if page.items else _("You have no requests yet.")
+    entries = [cards.list_entry(r, reader, staff=False, now=now) for r in page.items]
+    if entries:
+        text += "\n\n" + "\n".join(entries) + "\n\n" + _("Choose one to see its history.")
     if page.pages > 1:
         text += "\n" + _("Page {page} of {pages}").format(page=page.page + 1, pages=page.pages)
     return {
