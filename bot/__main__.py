@@ -7,6 +7,7 @@ import asyncio
 import sys
 
 from bot.config import Mode, SettingsError, load_database_settings, load_settings
+from bot.services.desk import DeskConfigError, load_desk_config
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
             database_settings = load_database_settings()
         else:
             settings = load_settings(**overrides)
-    except SettingsError as error:
+            desk = load_desk_config(settings.desk_config, timezone=settings.default_timezone)
+    except (SettingsError, DeskConfigError) as error:
         print(error, file=sys.stderr)
         return 2
 
@@ -40,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(settings.log_level, settings.log_format)
     run = runtime.run_webhook if settings.mode is Mode.WEBHOOK else runtime.run_polling
     try:
-        asyncio.run(run(create_app(settings)))
+        asyncio.run(run(create_app(settings, desk=desk)))
     except runtime.StartupError as error:
         print(error, file=sys.stderr)
         return 2

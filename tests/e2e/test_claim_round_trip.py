@@ -7,8 +7,10 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
+from pathlib import Path
 
-from tests.conftest import ADMIN_ID
+from tests.conftest import ADMIN_ID, TOKEN
+from tests.e2e.bot_process import run_once
 from tests.e2e.conftest import Desk, Launch, Person
 
 INVITE_LINK = re.compile(r"https://t\.me/clientdesk_test_bot\?start=(inv_[A-Za-z0-9_-]+)")
@@ -99,3 +101,18 @@ async def test_claim_round_trip_ends_with_the_head_of_sales_alerted(launch: Laun
     assert [(kind, score, escalated is not None) for kind, score, escalated in feedback] == [
         ("csat", 2, True)
     ]
+
+
+async def test_a_broken_desk_file_stops_the_start_with_one_sentence(tmp_path: Path) -> None:
+    desk_file = tmp_path / "desk.toml"
+    desk_file.write_text(
+        '[working_hours]\ndays = ["mon"]\nstart = "9 am"\nend = "18:00"\n', encoding="utf-8"
+    )
+
+    code, output = await run_once(
+        [], {"BOT_TOKEN": TOKEN, "DESK_CONFIG": str(desk_file)}, timeout=20, cwd=tmp_path
+    )
+
+    assert code == 2, output
+    assert "working_hours.start" in output and "desk.toml" in output
+    assert "Traceback" not in output
