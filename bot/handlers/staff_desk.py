@@ -20,7 +20,7 @@ from bot.keyboards import requests as kb
 from bot.keyboards.menu import QUEUE
 from bot.notify import Ctx, send_card, tell_client_status
 from bot.render import cards
-from bot.render.labels import problem_text
+from bot.render.labels import answer_sent, problem_text
 from bot.services import relay, requests
 from bot.services.actors import Actor
 from bot.services.clock import Clock
@@ -164,7 +164,5 @@ async def on_staff_reply(
     except RequestRejected as error:
         await message.answer(problem_text(error.problem, desk))
         return
-    if await delivery.deliver(bot, i18n, uow, clock, desk, outgoing):
-        await message.answer(_("Sent to the client."))
-    else:
-        await message.answer(_("Saved on the request; it will be delivered as soon as possible."))
+    delivered = await delivery.deliver(bot, i18n, uow, clock, desk, outgoing)
+    await message.answer(answer_sent(delivered))

@@ -98,3 +98,10 @@ def problem_text(problem: RequestProblem, desk: DeskConfig) -> str:
         RequestProblem.UNSUPPORTED: _("This kind of message can't be passed on."),
         RequestProblem.PAST_DUE: _("This moment has already passed. Please pick a later one."),
     }[problem]
+
+
+def answer_sent(delivered: bool) -> str:
+    """What a staff member sees after answering a client."""
+    if delivered:
+        return _("Sent to the client.")
+    return _("Saved on the request; it will be delivered as soon as possible.")

@@ -17,7 +17,7 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row
 from aiogram_dialog.widgets.text import Format
 
 from bot.dialogs.feedback.states import FeedbackFlow
-from bot.dialogs.widgets import choice
+from bot.dialogs.widgets import choice, expect_text
 from bot.notify import Ctx, escalate, tell_assignee
 from bot.render.labels import feedback_kind_name, problem_text
 from bot.services import feedback, requests
@@ -169,10 +169,6 @@ async def on_reopen(callback: CallbackQuery, _b: Button, manager: DialogManager)
     await tell_assignee(ctx, change)
 
 
-async def on_not_text(message: Message, _w: Any, manager: DialogManager) -> None:
-    await message.answer(_("Please answer with text."))
-
-
 def dialog() -> Dialog:
     skip = Button(Format("{skip}"), id="skip", on_click=on_skip_text)
     return Dialog(
@@ -193,7 +189,7 @@ def dialog() -> Dialog:
         Window(
             Format("{text_text}"),
             MessageInput(on_text, content_types=[ContentType.TEXT]),
-            MessageInput(on_not_text),
+            expect_text(),
             Row(skip, Cancel(Format("{cancel}"))),
             state=FeedbackFlow.text,
             getter=getter,
@@ -201,7 +197,7 @@ def dialog() -> Dialog:
         Window(
             Format("{comment_text}"),
             MessageInput(on_comment, content_types=[ContentType.TEXT]),
-            MessageInput(on_not_text),
+            expect_text(),
             Button(Format("{reopen}"), id="reopen", on_click=on_reopen, when="low"),
             Button(Format("{skip}"), id="skip_comment", on_click=on_skip_comment),
             state=FeedbackFlow.comment,
@@ -210,7 +206,7 @@ def dialog() -> Dialog:
         Window(
             Format("{nps_text}"),
             MessageInput(on_comment, content_types=[ContentType.TEXT]),
-            MessageInput(on_not_text),
+            expect_text(),
             Button(Format("{skip}"), id="skip_why", on_click=on_skip_comment),
             state=FeedbackFlow.nps_why,
             getter=getter,

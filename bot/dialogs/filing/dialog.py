@@ -17,7 +17,7 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.dialogs.filing.states import Filing
-from bot.dialogs.widgets import choice
+from bot.dialogs.widgets import choice, expect_buttons, expect_text
 from bot.notify import Ctx, announce_filed
 from bot.render.cards import excerpt
 from bot.render.labels import category_name, outcome_name, problem_text
@@ -155,14 +155,6 @@ async def on_file(message: Message, _w: Any, manager: DialogManager) -> None:
 async def on_not_a_file(message: Message, _w: Any, manager: DialogManager) -> None:
     manager.show_mode = ShowMode.SEND
     await message.answer(_("Please send a photo or a document, or use the buttons below."))
-
-
-async def on_use_buttons(message: Message, _w: Any, manager: DialogManager) -> None:
-    await message.answer(_("Please choose with the buttons above."))
-
-
-async def on_not_text(message: Message, _w: Any, manager: DialogManager) -> None:
-    await message.answer(_("Please answer with text."))
 
 
 async def on_clear_files(_c: CallbackQuery, _b: Button, manager: DialogManager) -> None:
@@ -313,14 +305,14 @@ def dialog() -> Dialog:
             Format("{text}"),
             Column(choice(CATEGORY, "categories", on_category)),
             _cancel(),
-            MessageInput(on_use_buttons),
+            expect_buttons(),
             state=Filing.category,
             getter=category_getter,
         ),
         Window(
             Format("{text}"),
             MessageInput(on_subject, content_types=[ContentType.TEXT, *FILE_TYPES]),
-            MessageInput(on_not_text),
+            expect_text(),
             _cancel(),
             state=Filing.subject,
             getter=subject_getter,
@@ -329,14 +321,14 @@ def dialog() -> Dialog:
             Format("{text}"),
             Column(choice(WANTED, "outcomes", on_wanted)),
             _cancel(),
-            MessageInput(on_use_buttons),
+            expect_buttons(),
             state=Filing.wanted,
             getter=wanted_getter,
         ),
         Window(
             Format("{text}"),
             MessageInput(on_order_ref, content_types=[ContentType.TEXT]),
-            MessageInput(on_not_text),
+            expect_text(),
             Row(Button(Format("{skip}"), id="skip", on_click=on_skip_order), _cancel()),
             state=Filing.order_ref,
             getter=order_getter,
@@ -355,7 +347,7 @@ def dialog() -> Dialog:
             Format("{text}"),
             Button(Format("{confirm}"), id="confirm", on_click=on_confirm),
             Row(SwitchTo(Format("{edit}"), id="edit", state=Filing.edit), _cancel()),
-            MessageInput(on_use_buttons),
+            expect_buttons(),
             state=Filing.summary,
             getter=summary_getter,
         ),

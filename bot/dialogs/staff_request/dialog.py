@@ -21,10 +21,10 @@ from aiogram_dialog.widgets.text import Format
 from bot import delivery
 from bot.dialogs.calendar import LocalCalendar
 from bot.dialogs.staff_request.states import StaffRequest
-from bot.dialogs.widgets import choice
+from bot.dialogs.widgets import choice, expect_buttons, expect_text
 from bot.notify import Ctx, announce_handoff, send_card, tell_client_status
 from bot.render import cards
-from bot.render.labels import problem_text, status_action
+from bot.render.labels import answer_sent, problem_text, status_action
 from bot.services import handoffs, relay, requests
 from bot.services.actors import Actor
 from bot.services.errors import NotAllowed, RequestRejected
@@ -100,10 +100,7 @@ async def on_reply(message: Message, _w: Any, manager: DialogManager) -> None:
         return
     delivered = await delivery.deliver(ctx.bot, ctx.i18n, ctx.uow, ctx.clock, ctx.desk, outgoing)
     await manager.done()
-    if delivered:
-        await message.answer(_("Sent to the client."))
-    else:
-        await message.answer(_("Saved on the request; it will be delivered as soon as possible."))
+    await message.answer(answer_sent(delivered))
 
 
 async def on_status(callback: CallbackQuery, _w: Any, manager: DialogManager, item: str) -> None:
@@ -215,14 +212,6 @@ async def _hand_off(callback: CallbackQuery, manager: DialogManager, due: dateti
     await send_card(ctx, data["actor"].user, handed.request.id)
 
 
-async def on_use_buttons(message: Message, _w: Any, manager: DialogManager) -> None:
-    await message.answer(_("Please choose with the buttons above."))
-
-
-async def on_not_text(message: Message, _w: Any, manager: DialogManager) -> None:
-    await message.answer(_("Please answer with text."))
-
-
 def _cancel() -> Cancel:
     return Cancel(Format("{cancel}"))
 
@@ -240,14 +229,14 @@ def dialog() -> Dialog:
             Format("{status_text}"),
             Column(choice(STATUS, "statuses", on_status)),
             _cancel(),
-            MessageInput(on_use_buttons),
+            expect_buttons(),
             state=StaffRequest.status,
             getter=title_getter,
         ),
         Window(
             Format("{comment_text}"),
             MessageInput(on_comment, content_types=[ContentType.TEXT]),
-            MessageInput(on_not_text),
+            expect_text(),
             Row(Button(Format("{skip}"), id="skip", on_click=on_skip_comment), _cancel()),
             state=StaffRequest.comment,
             getter=title_getter,
@@ -256,14 +245,14 @@ def dialog() -> Dialog:
             Format("{department_text}"),
             Column(choice(DEPARTMENT, "departments", on_department)),
             _cancel(),
-            MessageInput(on_use_buttons),
+            expect_buttons(),
             state=StaffRequest.department,
             getter=title_getter,
         ),
         Window(
             Format("{note_text}"),
             MessageInput(on_note, content_types=[ContentType.TEXT]),
-            MessageInput(on_not_text),
+            expect_text(),
             _cancel(),
             state=StaffRequest.note,
             getter=title_getter,
@@ -273,7 +262,7 @@ def dialog() -> Dialog:
             Column(choice("quick", "quick", on_quick_due)),
             LocalCalendar(id="due", on_click=on_due_date),
             _cancel(),
-            MessageInput(on_use_buttons),
+            expect_buttons(),
             state=StaffRequest.due,
             getter=title_getter,
         ),
