@@ -15,30 +15,9 @@ from bot.storage.dto import RequestDTO
 from bot.storage.enums import FeedbackKind, RequestStatus, Role
 from bot.storage.uow import UnitOfWork
 from tests.support.clock import FakeClock
-from tests.unit.desk_helpers import desk_config, file_request, move, person, working_clock
+from tests.unit.desk.helpers import S, file_request, move, person
 
 F = FeedbackKind
-S = RequestStatus
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return working_clock()
-
-
-@pytest.fixture
-def desk() -> DeskConfig:
-    return desk_config()
-
-
-@pytest.fixture
-async def specialist(uow: UnitOfWork, clock: FakeClock) -> Actor:
-    return await person(uow, clock, 1, Role.SPECIALIST)
-
-
-@pytest.fixture
-async def client(uow: UnitOfWork, clock: FakeClock) -> Actor:
-    return await person(uow, clock, 10)
 
 
 @pytest.fixture

@@ -12,12 +12,14 @@ from bot.services import feedback, handoffs, privacy, relay, requests
 from bot.services.actors import Actor
 from bot.services.desk import DeskConfig
 from bot.services.errors import NotAllowed
-from bot.storage.enums import FeedbackKind, RequestKind, RequestStatus, Role
+from bot.storage.enums import FeedbackKind, RequestKind, Role
 from bot.storage.uow import UnitOfWork
 from tests.support.clock import FakeClock
-from tests.unit.desk_helpers import (
+from tests.unit.desk.helpers import (
+    CLIENT_CHAT,
+    SPECIALIST_CHAT,
+    S,
     claim,
-    desk_config,
     file_request,
     fresh,
     move,
@@ -25,32 +27,7 @@ from tests.unit.desk_helpers import (
     person,
     stored,
     text,
-    working_clock,
 )
-
-S = RequestStatus
-CLIENT_CHAT = 10
-SPECIALIST_CHAT = 1
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return working_clock()
-
-
-@pytest.fixture
-def desk() -> DeskConfig:
-    return desk_config()
-
-
-@pytest.fixture
-async def specialist(uow: UnitOfWork, clock: FakeClock) -> Actor:
-    return await person(uow, clock, SPECIALIST_CHAT, Role.SPECIALIST)
-
-
-@pytest.fixture
-async def client(uow: UnitOfWork, clock: FakeClock) -> Actor:
-    return await person(uow, clock, CLIENT_CHAT)
 
 
 async def a_full_story(

@@ -18,6 +18,11 @@ from tests.support.clock import FakeClock
 MOSCOW = ZoneInfo("Europe/Moscow")
 QUALITY_CHAT = -100500
 LOGISTICS_CHAT = -100600
+# The usual pair: the telegram ids (and so the private chats) of a specialist and his client.
+SPECIALIST_CHAT = 1
+CLIENT_CHAT = 10
+
+S = RequestStatus
 
 
 def msk(*parts: int) -> datetime:

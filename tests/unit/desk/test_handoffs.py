@@ -15,42 +15,20 @@ from bot.storage.dto import RequestDTO
 from bot.storage.enums import HandoffStatus, RequestStatus, Role, Side
 from bot.storage.uow import UnitOfWork
 from tests.support.clock import FakeClock
-from tests.unit.desk_helpers import (
+from tests.unit.desk.helpers import (
+    CLIENT_CHAT,
     LOGISTICS_CHAT,
     QUALITY_CHAT,
-    desk_config,
     file_request,
     move,
     msk,
     person,
     stored,
     text,
-    working_clock,
 )
 
 H = HandoffStatus
-CLIENT_CHAT = 10
 TOMORROW_NOON = msk(2026, 11, 26, 12, 0)
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return working_clock()
-
-
-@pytest.fixture
-def desk() -> DeskConfig:
-    return desk_config()
-
-
-@pytest.fixture
-async def specialist(uow: UnitOfWork, clock: FakeClock) -> Actor:
-    return await person(uow, clock, 1, Role.SPECIALIST)
-
-
-@pytest.fixture
-async def client(uow: UnitOfWork, clock: FakeClock) -> Actor:
-    return await person(uow, clock, CLIENT_CHAT)
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from bot.services.errors import NotAllowed, RequestProblem, RequestRejected
 from bot.storage.enums import ClaimOutcome, RequestKind, RequestStatus, Role, Side
 from bot.storage.uow import UnitOfWork
 from tests.support.clock import FakeClock
-from tests.unit.desk_helpers import (
+from tests.unit.desk.helpers import (
+    S,
     claim,
-    desk_config,
     draft,
     file_request,
     fresh,
@@ -24,21 +24,7 @@ from tests.unit.desk_helpers import (
     person,
     stored,
     text,
-    working_clock,
 )
-
-S = RequestStatus
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return working_clock()
-
-
-@pytest.fixture
-def desk() -> DeskConfig:
-    return desk_config()
-
 
 # --- filing and routing --------------------------------------------------------------------
 

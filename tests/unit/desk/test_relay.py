@@ -16,40 +16,17 @@ from bot.storage.dto import RequestDTO
 from bot.storage.enums import RequestStatus, Role, Side
 from bot.storage.uow import UnitOfWork
 from tests.support.clock import FakeClock
-from tests.unit.desk_helpers import (
-    desk_config,
+from tests.unit.desk.helpers import (
+    CLIENT_CHAT,
+    SPECIALIST_CHAT,
+    S,
     file_request,
     move,
     msk,
     person,
     stored,
     text,
-    working_clock,
 )
-
-S = RequestStatus
-CLIENT_CHAT = 10
-SPECIALIST_CHAT = 1
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return working_clock()
-
-
-@pytest.fixture
-def desk() -> DeskConfig:
-    return desk_config()
-
-
-@pytest.fixture
-async def specialist(uow: UnitOfWork, clock: FakeClock) -> Actor:
-    return await person(uow, clock, SPECIALIST_CHAT, Role.SPECIALIST)
-
-
-@pytest.fixture
-async def client(uow: UnitOfWork, clock: FakeClock) -> Actor:
-    return await person(uow, clock, CLIENT_CHAT)
 
 
 @pytest.fixture
