@@ -46,6 +46,7 @@ test: lint compile-i18n
 
 bench: compile-i18n
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/relay.py
 
 clean:
 	rm -rf $(VENV) data
