@@ -111,3 +111,28 @@ async def test_a_department_that_is_one_person_answers_in_his_private_chat(
 
     assert "В пути, будет завтра." in anna.last_text()
     assert manager.last_text() == "Передано специалисту."
+
+
+async def test_the_deadline_can_be_picked_in_the_calendar(harness: Harness) -> None:
+    anna = await harness.staff(2001, Role.SPECIALIST, "Anna", language="ru")
+    maria = harness.person(3001, first_name="Maria", language_code="en")
+    await maria.become_client("en")
+    await maria.send("/ask")
+    await maria.press("Service")
+    await maria.send("Broken")
+    await maria.press("📨 Send")
+    await anna.press("🏢 Передать в отдел")
+    await anna.press("Отдел качества")
+    await anna.send("Проверьте, пожалуйста")
+
+    # Month and weekday names in the reader's language; the days before today are not offered.
+    labels = anna.buttons()
+    assert "🗓 ноябрь 2026" in labels and "пн" in labels
+    assert "26" not in labels and "[ 27 ]" in labels and "дек. »" in labels
+    await anna.press("30")
+
+    async with harness.app.sessionmaker() as session:
+        handoff = await session.scalar(select(Handoff))
+    assert handoff is not None
+    assert handoff.due_at.isoformat() == "2026-11-30T15:00:00+00:00"  # 18:00 in Moscow
+    assert "due Nov 30, 2026, 6:00\u202fPM" in maria.last_text()
