@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from bot.storage.enums import Role
 from bot.storage.models import Request, RequestEvent
+from bot.storage.uow import UnitOfWork
 from tests.support.harness import Harness, Person, callback_answer
 
 LABELS = {
@@ -148,3 +149,23 @@ async def test_a_reply_to_a_message_unrelated_to_requests_is_explained(harness: 
     await anna.send("/help")
     await anna.send("hello?", reply_to=anna.last_message_id())
     assert "not about a request I know" in anna.last_text()
+
+
+async def test_a_specialist_whose_access_was_revoked_mid_dialog_is_refused(
+    harness: Harness,
+) -> None:
+    anna = await harness.staff(2001, Role.SPECIALIST, "Anna")
+    maria = harness.person(3001, first_name="Maria", language_code="en")
+    await maria.become_client("en")
+    await filed_inquiry(harness, maria)
+    await anna.press("🔄 Status")
+    async with harness.app.sessionmaker() as session, session.begin():
+        uow = UnitOfWork(session)
+        user = await uow.users.by_telegram_id(2001)
+        assert user is not None
+        await uow.users.update(user.id, now=harness.app.clock.now(), role=Role.CLIENT)
+
+    calls = await anna.press("✅ Resolved")
+
+    assert callback_answer(calls) == "This button is no longer active."
+    assert (await the_request(harness)).status == "new"
