@@ -18,13 +18,14 @@ from bot.keyboards import requests as kb
 from bot.keyboards.menu import main_menu
 from bot.render import cards
 from bot.render.labels import kind_name, status_name
-from bot.services import relay, requests
+from bot.services import lifecycle, relay, requests
 from bot.services.actors import Actor
 from bot.services.clock import Clock
 from bot.services.desk import DeskConfig
 from bot.services.feedback import Given
 from bot.services.handoffs import DepartmentStep, HandedOff
-from bot.services.requests import Filed, StatusChange
+from bot.services.lifecycle import StatusChange
+from bot.services.requests import Filed
 from bot.storage.dto import UserDTO
 from bot.storage.enums import HandoffStatus, RequestStatus
 from bot.storage.uow import UnitOfWork
@@ -99,7 +100,7 @@ async def tell_client_status(ctx: Ctx, change: StatusChange) -> None:
         elif request.status is RequestStatus.CLOSED:
             markup = (
                 kb.reopen(request.id)
-                if requests.can_reopen(ctx.desk, request, ctx.clock.now())
+                if lifecycle.can_reopen(ctx.desk, request, ctx.clock.now())
                 else None
             )
     await delivery.send_to(ctx.bot, ctx.uow, client, request.id, text, markup)

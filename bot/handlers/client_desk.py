@@ -20,11 +20,11 @@ from bot.keyboards.menu import ASK, CLAIM, FEEDBACK, MY_REQUESTS
 from bot.notify import Ctx, escalate, tell_assignee
 from bot.render import cards
 from bot.render.labels import problem_text
-from bot.services import feedback, relay, requests
+from bot.services import feedback, lifecycle, relay, requests
 from bot.services.actors import Actor
 from bot.services.clock import Clock
 from bot.services.desk import DeskConfig
-from bot.services.errors import NotAllowed, RequestRejected
+from bot.services.errors import NotAllowed, RequestProblem, RequestRejected
 from bot.storage.enums import FeedbackKind, RequestKind
 from bot.storage.uow import UnitOfWork
 from bot.texts import stale_button
@@ -209,7 +209,7 @@ async def on_mine(
         elif action is kb.ClientAction.WRITE:
             request = await requests.for_client(uow, actor, callback_data.request_id)
             if not request.status.is_open:
-                raise RequestRejected(requests.RequestProblem.WRONG_STATUS)
+                raise RequestRejected(RequestProblem.WRONG_STATUS)
             await state.update_data({ACTIVE_REQUEST: request.id, CONFIRMED_REQUEST: request.id})
             await callback.answer()
             await bot.send_message(
@@ -232,7 +232,7 @@ async def on_mine(
                 show_mode=ShowMode.SEND,
             )
         elif action is kb.ClientAction.REOPEN:
-            change = await requests.reopen_by_client(
+            change = await lifecycle.reopen_by_client(
                 uow, clock, desk, actor, callback_data.request_id
             )
             await state.update_data({ACTIVE_REQUEST: change.request.id})

@@ -21,11 +21,11 @@ from bot.keyboards.menu import QUEUE
 from bot.notify import Ctx, send_card, tell_client_status
 from bot.render import cards
 from bot.render.labels import answer_sent, problem_text
-from bot.services import relay, requests
+from bot.services import lifecycle, relay, requests
 from bot.services.actors import Actor
 from bot.services.clock import Clock
 from bot.services.desk import DeskConfig
-from bot.services.errors import NotAllowed, RequestRejected
+from bot.services.errors import NotAllowed, RequestProblem, RequestRejected
 from bot.storage.uow import UnitOfWork
 from bot.texts import stale_button, unknown_command
 
@@ -79,13 +79,13 @@ async def on_card(
         request = await requests.for_staff(uow, actor, request_id)
         if action in DIALOG_START:
             if action is kb.CardAction.HANDOFF and not desk.departments:
-                raise RequestRejected(requests.RequestProblem.NO_DEPARTMENT)
+                raise RequestRejected(RequestProblem.NO_DEPARTMENT)
             await callback.answer()
             await start_beside(
                 dialog_manager, callback, DIALOG_START[action], {"request_id": request.id}
             )
         elif action is kb.CardAction.TAKE:
-            change = await requests.take(uow, clock, desk, actor, request_id)
+            change = await lifecycle.take(uow, clock, desk, actor, request_id)
             await callback.answer(_("The request is yours."))
             await tell_client_status(ctx, change)
             await send_card(ctx, actor.user, request_id)

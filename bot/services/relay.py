@@ -12,7 +12,7 @@ from bot.services.actors import Actor
 from bot.services.clock import Clock
 from bot.services.desk import DeskConfig
 from bot.services.errors import NotAllowed, RequestProblem, RequestRejected
-from bot.services.requests import StatusChange, apply_status
+from bot.services.lifecycle import StatusChange, apply_status
 from bot.storage.dto import MessageDTO, RequestDTO, UserDTO
 from bot.storage.enums import RequestStatus, Side
 from bot.storage.uow import UnitOfWork

@@ -1,13 +1,13 @@
-"""Requests: filing, routing, who may see them, the lifecycle and the queues.
+"""Requests: filing, routing, who may see them, and the views and queues.
 
 A request belongs to its client; his owner (the specialist who is his single contact),
-the specialist it is assigned to, the head of sales and admins may act on it.
+the specialist it is assigned to, the head of sales and admins may act on it. How a request
+moves from status to status lives in `lifecycle`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from bot.services import sla
 from bot.services.actors import Actor
@@ -25,16 +25,6 @@ PAGE_SIZE = 5
 # Who picks up a request when the client has no owner: specialists first, then whoever
 # is left, so a request is never filed into nobody's queue while staff exist.
 ROUTING_ORDER = (Role.SPECIALIST, Role.HEAD, Role.ADMIN)
-
-S = RequestStatus
-STAFF_TRANSITIONS: dict[RequestStatus, tuple[RequestStatus, ...]] = {
-    S.NEW: (S.IN_PROGRESS, S.WAITING, S.RESOLVED),
-    S.IN_PROGRESS: (S.WAITING, S.RESOLVED),
-    S.WAITING: (S.IN_PROGRESS, S.RESOLVED),
-    S.REOPENED: (S.IN_PROGRESS, S.WAITING, S.RESOLVED),
-    S.RESOLVED: (S.CLOSED, S.REOPENED),
-    S.CLOSED: (),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,15 +56,6 @@ class Filed:
     client: UserDTO
     assignee: UserDTO | None
     attachments: list[MessageDTO] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class StatusChange:
-    request: RequestDTO
-    previous: RequestStatus
-    client: UserDTO | None
-    assignee: UserDTO | None
-    comment: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,142 +286,3 @@ async def queue_page(uow: UnitOfWork, actor: Actor, page: int) -> Page:
     page = max(0, min(page, max(0, -(-total // PAGE_SIZE) - 1)))
     items = await uow.requests.queue(assignee, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     return _page(items, total, page)
-
-
-def staff_options(request: RequestDTO) -> tuple[RequestStatus, ...]:
-    return STAFF_TRANSITIONS[request.status]
-
-
-def can_reopen(desk: DeskConfig, request: RequestDTO, now: datetime) -> bool:
-    # The window runs from the resolution, or from closing when the client closed it himself
-    # before it was resolved.
-    since = request.resolved_at or request.closed_at
-    return (
-        request.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
-        and since is not None
-        and now - since <= desk.reopen_window
-    )
-
-
-async def apply_status(
-    uow: UnitOfWork,
-    clock: Clock,
-    desk: DeskConfig,
-    request: RequestDTO,
-    to: RequestStatus,
-    *,
-    by: int | None,
-    comment: str | None,
-) -> StatusChange:
-    now = clock.now()
-    fields: dict[str, object] = {"status": to}
-    if request.status is RequestStatus.WAITING and request.paused_at is not None:
-        # Time spent waiting for the client does not count against the team.
-        fields["resolution_due"] = sla.extend_for_pause(
-            desk.calendar, request.resolution_due, request.paused_at, now
-        )
-        fields["paused_at"] = None
-    if to is RequestStatus.WAITING:
-        fields["paused_at"] = now
-    elif to is RequestStatus.RESOLVED:
-        fields["resolved_at"] = now
-    elif to is RequestStatus.CLOSED:
-        fields["closed_at"] = now
-    elif to is RequestStatus.REOPENED:
-        client = await _client_of(uow, request)
-        target = desk.sla.target(request.kind, request.category, client and client.segment)
-        due = sla.due_times(desk.calendar, target, now)
-        fields["resolution_due"] = due.resolution
-        if request.first_response_at is None:
-            # Never answered: the first answer is due anew from the reopening.
-            fields["first_response_due"] = due.first_response
-        fields |= {"resolved_at": None, "closed_at": None, "paused_at": None}
-    updated = await uow.requests.update(request.id, now=now, **fields)
-    await uow.requests.add_event(
-        request.id,
-        actor_id=by,
-        action="status",
-        now=now,
-        from_status=request.status,
-        to_status=to,
-        comment=comment,
-    )
-    await uow.audit.add(
-        actor_id=by,
-        action="request.status",
-        entity="request",
-        entity_id=request.id,
-        now=now,
-        details={"from": request.status.value, "to": to.value},
-    )
-    return StatusChange(
-        updated,
-        request.status,
-        await _client_of(uow, updated),
-        await uow.users.get(updated.assignee_id) if updated.assignee_id else None,
-        comment,
-    )
-
-
-async def change_status(
-    uow: UnitOfWork,
-    clock: Clock,
-    desk: DeskConfig,
-    actor: Actor,
-    request_id: int,
-    to: RequestStatus,
-    comment: str | None = None,
-) -> StatusChange:
-    """A staff member moves the request along its lifecycle."""
-    request = await for_staff(uow, actor, request_id)
-    if to not in staff_options(request):
-        raise RequestRejected(RequestProblem.WRONG_STATUS)
-    if comment is not None:
-        comment = validate_subject(comment)
-    return await apply_status(uow, clock, desk, request, to, by=actor.user_id, comment=comment)
-
-
-async def take(
-    uow: UnitOfWork, clock: Clock, desk: DeskConfig, actor: Actor, request_id: int
-) -> StatusChange:
-    """ "I'm on it": the request is his and in progress."""
-    request = await for_staff(uow, actor, request_id)
-    staff = require_staff(actor)
-    if request.status not in (RequestStatus.NEW, RequestStatus.REOPENED, RequestStatus.WAITING):
-        raise RequestRejected(RequestProblem.WRONG_STATUS)
-    if request.assignee_id != staff.id:
-        now = clock.now()
-        request = await uow.requests.update(request.id, now=now, assignee_id=staff.id)
-        await uow.requests.add_event(request.id, actor_id=staff.id, action="taken", now=now)
-    return await apply_status(
-        uow, clock, desk, request, RequestStatus.IN_PROGRESS, by=staff.id, comment=None
-    )
-
-
-async def close_by_client(
-    uow: UnitOfWork, clock: Clock, desk: DeskConfig, actor: Actor, request_id: int
-) -> StatusChange:
-    request = await for_client(uow, actor, request_id)
-    if request.status is RequestStatus.CLOSED:
-        raise RequestRejected(RequestProblem.WRONG_STATUS)
-    return await apply_status(
-        uow, clock, desk, request, RequestStatus.CLOSED, by=actor.user_id, comment=None
-    )
-
-
-async def reopen_by_client(
-    uow: UnitOfWork, clock: Clock, desk: DeskConfig, actor: Actor, request_id: int
-) -> StatusChange:
-    request = await for_client(uow, actor, request_id)
-    if request.status.is_open:
-        raise RequestRejected(RequestProblem.WRONG_STATUS)
-    if not can_reopen(desk, request, clock.now()):
-        raise RequestRejected(RequestProblem.REOPEN_EXPIRED)
-    return await apply_status(
-        uow, clock, desk, request, RequestStatus.REOPENED, by=actor.user_id, comment=None
-    )
-
-
-async def overdue(uow: UnitOfWork, clock: Clock) -> list[RequestDTO]:
-    """Open requests past a deadline, for the nudges of the scheduling issue and reports."""
-    return await uow.requests.overdue(clock.now())

@@ -20,7 +20,7 @@ from bot.dialogs.feedback.states import FeedbackFlow
 from bot.dialogs.widgets import choice, expect_text
 from bot.notify import Ctx, escalate, tell_assignee
 from bot.render.labels import feedback_kind_name, problem_text
-from bot.services import feedback, requests
+from bot.services import feedback, lifecycle
 from bot.services.errors import NotAllowed, RequestRejected
 from bot.storage.enums import FeedbackKind
 from bot.texts import stale_button
@@ -149,7 +149,7 @@ async def on_reopen(callback: CallbackQuery, _b: Button, manager: DialogManager)
         rated = await ctx.uow.feedback.get(int(_start(manager)["feedback_id"]))
         if rated is None or rated.request_id is None:
             raise NotAllowed("feedback")
-        change = await requests.reopen_by_client(
+        change = await lifecycle.reopen_by_client(
             ctx.uow, ctx.clock, ctx.desk, data["actor"], rated.request_id
         )
     except (NotAllowed, KeyError, ValueError):

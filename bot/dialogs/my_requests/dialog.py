@@ -19,7 +19,7 @@ from bot.dialogs.widgets import choice
 from bot.notify import Ctx, escalate, tell_assignee
 from bot.render import cards
 from bot.render.labels import problem_text
-from bot.services import feedback, requests
+from bot.services import feedback, lifecycle, requests
 from bot.services.actors import Actor
 from bot.services.errors import NotAllowed, RequestRejected
 from bot.storage.enums import RequestStatus
@@ -69,7 +69,7 @@ async def detail_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, 
         "text": text,
         "can_write": request.status.is_open,
         "can_close": request.status is not RequestStatus.CLOSED,
-        "can_reopen": requests.can_reopen(desk, request, now),
+        "can_reopen": lifecycle.can_reopen(desk, request, now),
         "can_rate": done,
         "write": _("✍️ Add a message"),
         "close_request": _("🔒 Close the request"),
@@ -115,7 +115,7 @@ async def on_write(callback: CallbackQuery, _b: Button, manager: DialogManager) 
 async def _lifecycle(callback: CallbackQuery, manager: DialogManager, reopen: bool) -> None:
     data = manager.middleware_data
     ctx = Ctx.of(data)
-    action = requests.reopen_by_client if reopen else requests.close_by_client
+    action = lifecycle.reopen_by_client if reopen else lifecycle.close_by_client
     try:
         change = await action(
             ctx.uow, ctx.clock, ctx.desk, data["actor"], manager.dialog_data[REQUEST_ID]

@@ -25,7 +25,7 @@ from bot.dialogs.widgets import choice, expect_buttons, expect_text
 from bot.notify import Ctx, announce_handoff, send_card, tell_client_status
 from bot.render import cards
 from bot.render.labels import answer_sent, problem_text, status_action
-from bot.services import handoffs, relay, requests
+from bot.services import handoffs, lifecycle, relay, requests
 from bot.services.actors import Actor
 from bot.services.errors import NotAllowed, RequestRejected
 from bot.storage.enums import RequestStatus
@@ -58,7 +58,7 @@ async def title_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, A
     reader = cards.Reader.of(actor)
     return {
         "title": cards.title(request, data["desk"], reader),
-        "statuses": [(s.value, status_action(s)) for s in requests.staff_options(request)],
+        "statuses": [(s.value, status_action(s)) for s in lifecycle.staff_options(request)],
         "departments": [(d.key, d.label(actor.locale)) for d in data["desk"].departments],
         "cancel": _("Cancel"),
         "skip": _("Skip"),
@@ -119,7 +119,7 @@ async def _apply_status(
     data = manager.middleware_data
     ctx = Ctx.of(data)
     try:
-        change = await requests.change_status(
+        change = await lifecycle.change_status(
             ctx.uow,
             ctx.clock,
             ctx.desk,

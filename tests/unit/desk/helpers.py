@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.services import requests
+from bot.services import lifecycle, requests
 from bot.services.actors import Actor
 from bot.services.desk import Department, DeskConfig, Label, load_desk_config
 from bot.services.relay import Content
@@ -116,7 +116,7 @@ async def move(
     request = None
     for status in statuses:
         request = (
-            await requests.change_status(uow, clock, desk, staff, request_id, status)
+            await lifecycle.change_status(uow, clock, desk, staff, request_id, status)
         ).request
     assert request is not None
     return request

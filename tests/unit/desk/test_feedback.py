@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bot.services import feedback, requests
+from bot.services import feedback, lifecycle
 from bot.services.actors import Actor
 from bot.services.desk import DeskConfig
 from bot.services.errors import NotAllowed, RequestProblem, RequestRejected
@@ -63,7 +63,7 @@ async def test_a_closed_request_may_be_rated_too(
     uow: UnitOfWork, clock: FakeClock, desk: DeskConfig, client: Actor
 ) -> None:
     closed = await file_request(uow, clock, desk, client)
-    await requests.close_by_client(uow, clock, desk, client, closed.id)
+    await lifecycle.close_by_client(uow, clock, desk, client, closed.id)
 
     given = await feedback.rate(uow, clock, client, closed.id, 3)
 

@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import text as sql
 
-from bot.services import feedback, handoffs, privacy, relay, requests
+from bot.services import feedback, handoffs, lifecycle, privacy, relay, requests
 from bot.services.actors import Actor
 from bot.services.desk import DeskConfig
 from bot.services.errors import NotAllowed
@@ -54,7 +54,7 @@ async def a_full_story(
         uow, clock, desk, specialist, the_claim.id, "quality", "Ivan's kettle", msk(2026, 12, 1, 12)
     )
     clock.advance(hours=1)
-    await requests.change_status(
+    await lifecycle.change_status(
         uow, clock, desk, specialist, the_claim.id, S.RESOLVED, "Refund to Ivan's card"
     )
     rating = await feedback.rate(uow, clock, client, the_claim.id, 1)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bot.services import privacy, relay, requests
+from bot.services import lifecycle, privacy, relay
 from bot.services.actors import Actor
 from bot.services.desk import DeskConfig
 from bot.services.errors import NotAllowed, RequestProblem, RequestRejected
@@ -176,7 +176,7 @@ async def test_answering_a_reopened_request_puts_it_back_in_progress(
     request_: RequestDTO,
 ) -> None:
     await move(uow, clock, desk, specialist, request_.id, S.RESOLVED)
-    await requests.reopen_by_client(uow, clock, desk, client, request_.id)
+    await lifecycle.reopen_by_client(uow, clock, desk, client, request_.id)
 
     out = await relay.from_staff(uow, clock, desk, specialist, request_.id, text(1, 9))
 
@@ -318,7 +318,7 @@ async def test_owed_copies_follow_a_reassigned_request(
     head = await person(uow, clock, 2, Role.HEAD)
     out = await relay.from_client(uow, clock, desk, client, request_.id, text(CLIENT_CHAT, 1))
 
-    await requests.take(uow, clock, desk, head, request_.id)
+    await lifecycle.take(uow, clock, desk, head, request_.id)
 
     owed = await relay.owed(uow)
     assert [(o.message.id, o.recipient.id) for o in owed] == [(out.message.id, head.user_id)]

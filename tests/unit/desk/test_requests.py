@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.services import relay, requests
+from bot.services import lifecycle, relay, requests
 from bot.services.actors import Actor
 from bot.services.desk import DeskConfig
 from bot.services.errors import NotAllowed, RequestProblem, RequestRejected
@@ -389,7 +389,7 @@ async def test_only_the_client_himself_acts_as_its_client(
     with pytest.raises(NotAllowed):
         await requests.for_client(uow, actor, request.id)
     with pytest.raises(NotAllowed):
-        await requests.close_by_client(uow, clock, desk, actor, request.id)
+        await lifecycle.close_by_client(uow, clock, desk, actor, request.id)
     assert (await stored(uow, request.id)).status is S.NEW
 
 
@@ -410,13 +410,13 @@ async def test_only_its_staff_work_on_a_request(
 
     if may_work:
         assert await requests.for_staff(uow, actor, request.id) == request
-        change = await requests.change_status(uow, clock, desk, actor, request.id, S.IN_PROGRESS)
+        change = await lifecycle.change_status(uow, clock, desk, actor, request.id, S.IN_PROGRESS)
         assert change.request.status is S.IN_PROGRESS
         return
     for attempt in (
         requests.for_staff(uow, actor, request.id),
-        requests.change_status(uow, clock, desk, actor, request.id, S.IN_PROGRESS),
-        requests.take(uow, clock, desk, actor, request.id),
+        lifecycle.change_status(uow, clock, desk, actor, request.id, S.IN_PROGRESS),
+        lifecycle.take(uow, clock, desk, actor, request.id),
     ):
         with pytest.raises(NotAllowed):
             await attempt
@@ -440,7 +440,7 @@ async def test_the_owner_keeps_access_when_someone_else_is_assigned(
     uow: UnitOfWork, clock: FakeClock, desk: DeskConfig, cast: dict[str, Actor]
 ) -> None:
     request = await file_request(uow, clock, desk, cast["client"])
-    taken = await requests.take(uow, clock, desk, cast["head"], request.id)
+    taken = await lifecycle.take(uow, clock, desk, cast["head"], request.id)
     assert taken.request.assignee_id == cast["head"].user_id
 
     assert (await requests.for_staff(uow, cast["owner"], request.id)).id == request.id
@@ -489,22 +489,22 @@ async def test_staff_move_a_request_through_its_lifecycle_and_every_step_is_reco
     specialist = await person(uow, clock, 1, Role.SPECIALIST)
     client = await person(uow, clock, 10)
     request = await file_request(uow, clock, desk, client)
-    assert requests.staff_options(request) == (S.IN_PROGRESS, S.WAITING, S.RESOLVED)
+    assert lifecycle.staff_options(request) == (S.IN_PROGRESS, S.WAITING, S.RESOLVED)
 
     clock.advance(minutes=10)
-    started = await requests.change_status(uow, clock, desk, specialist, request.id, S.IN_PROGRESS)
+    started = await lifecycle.change_status(uow, clock, desk, specialist, request.id, S.IN_PROGRESS)
     assert (started.previous, started.request.status) == (S.NEW, S.IN_PROGRESS)
     assert started.client.id == client.user_id and started.assignee.id == specialist.user_id
     clock.advance(minutes=10)
-    resolved = await requests.change_status(
+    resolved = await lifecycle.change_status(
         uow, clock, desk, specialist, request.id, S.RESOLVED, comment="  Refunded  "
     )
     assert resolved.comment == "Refunded"
     assert resolved.request.resolved_at == clock.now() and resolved.request.closed_at is None
     clock.advance(minutes=10)
-    closed = await requests.change_status(uow, clock, desk, specialist, request.id, S.CLOSED)
+    closed = await lifecycle.change_status(uow, clock, desk, specialist, request.id, S.CLOSED)
     assert closed.request.closed_at == clock.now()
-    assert requests.staff_options(closed.request) == ()
+    assert lifecycle.staff_options(closed.request) == ()
 
     assert await stored(uow, request.id) == closed.request
     history = [
@@ -546,7 +546,7 @@ async def test_a_step_the_lifecycle_does_not_allow_is_refused(
         request = await move(uow, clock, desk, specialist, request.id, *path)
 
     with pytest.raises(RequestRejected) as rejected:
-        await requests.change_status(uow, clock, desk, specialist, request.id, refused)
+        await lifecycle.change_status(uow, clock, desk, specialist, request.id, refused)
 
     assert rejected.value.problem is RequestProblem.WRONG_STATUS
     assert await stored(uow, request.id) == request
@@ -558,7 +558,7 @@ async def test_an_empty_status_comment_is_refused(
     specialist = await person(uow, clock, 1, Role.SPECIALIST)
     request = await file_request(uow, clock, desk, await person(uow, clock, 10))
     with pytest.raises(RequestRejected) as rejected:
-        await requests.change_status(uow, clock, desk, specialist, request.id, S.WAITING, " ")
+        await lifecycle.change_status(uow, clock, desk, specialist, request.id, S.WAITING, " ")
     assert rejected.value.problem is RequestProblem.EMPTY
     assert (await stored(uow, request.id)).status is S.NEW
 
@@ -571,15 +571,15 @@ async def test_taking_a_request_makes_it_his_and_in_progress(
     client = await person(uow, clock, 10)
     request = await file_request(uow, clock, desk, client)
 
-    own = await requests.take(uow, clock, desk, specialist, request.id)
+    own = await lifecycle.take(uow, clock, desk, specialist, request.id)
     assert own.request.status is S.IN_PROGRESS and own.request.assignee_id == specialist.user_id
     with pytest.raises(RequestRejected) as again:
-        await requests.take(uow, clock, desk, specialist, request.id)
+        await lifecycle.take(uow, clock, desk, specialist, request.id)
     assert again.value.problem is RequestProblem.WRONG_STATUS
 
     await move(uow, clock, desk, specialist, request.id, S.WAITING)
     clock.advance(minutes=30)
-    taken = await requests.take(uow, clock, desk, head, request.id)
+    taken = await lifecycle.take(uow, clock, desk, head, request.id)
 
     assert taken.previous is S.WAITING
     assert taken.request.status is S.IN_PROGRESS and taken.request.assignee_id == head.user_id
@@ -602,9 +602,9 @@ async def test_clients_cannot_change_statuses_or_take_requests(
     client = await person(uow, clock, 10)
     request = await file_request(uow, clock, desk, client)
     with pytest.raises(NotAllowed):
-        await requests.change_status(uow, clock, desk, client, request.id, S.RESOLVED)
+        await lifecycle.change_status(uow, clock, desk, client, request.id, S.RESOLVED)
     with pytest.raises(NotAllowed):
-        await requests.take(uow, clock, desk, client, request.id)
+        await lifecycle.take(uow, clock, desk, client, request.id)
 
 
 async def test_time_waiting_for_the_client_does_not_count_against_the_sla(
@@ -670,14 +670,14 @@ async def test_the_client_closes_his_request_once(
     request = await file_request(uow, clock, desk, client)
 
     clock.advance(minutes=5)
-    closed = await requests.close_by_client(uow, clock, desk, client, request.id)
+    closed = await lifecycle.close_by_client(uow, clock, desk, client, request.id)
 
     assert closed.previous is S.NEW and closed.request.status is S.CLOSED
     assert closed.request.closed_at == clock.now()
     events = await uow.requests.events(request.id)
     assert (events[-1].action, events[-1].actor_id) == ("status", client.user_id)
     with pytest.raises(RequestRejected) as again:
-        await requests.close_by_client(uow, clock, desk, client, request.id)
+        await lifecycle.close_by_client(uow, clock, desk, client, request.id)
     assert again.value.problem is RequestProblem.WRONG_STATUS
 
 
@@ -694,14 +694,14 @@ async def test_reopen_only_within_the_window(
     resolved_at = clock.now()
 
     clock.advance(days=7)  # the last moment of the window
-    assert requests.can_reopen(desk, await stored(uow, in_time.id), clock.now())
-    assert not requests.can_reopen(desk, await stored(uow, open_one.id), clock.now())
-    reopened = await requests.reopen_by_client(uow, clock, desk, client, in_time.id)
+    assert lifecycle.can_reopen(desk, await stored(uow, in_time.id), clock.now())
+    assert not lifecycle.can_reopen(desk, await stored(uow, open_one.id), clock.now())
+    reopened = await lifecycle.reopen_by_client(uow, clock, desk, client, in_time.id)
     clock.advance(seconds=1)
     with pytest.raises(RequestRejected) as expired:
-        await requests.reopen_by_client(uow, clock, desk, client, late.id)
+        await lifecycle.reopen_by_client(uow, clock, desk, client, late.id)
     with pytest.raises(RequestRejected) as not_closed:
-        await requests.reopen_by_client(uow, clock, desk, client, open_one.id)
+        await lifecycle.reopen_by_client(uow, clock, desk, client, open_one.id)
 
     assert expired.value.problem is RequestProblem.REOPEN_EXPIRED
     assert not_closed.value.problem is not None
@@ -711,7 +711,7 @@ async def test_reopen_only_within_the_window(
     assert resolved_at + timedelta(days=7) == reopened.request.updated_at
     # A fresh resolution target from the moment of reopening (Wed 10:00 -> Thu 17:00).
     assert reopened.request.resolution_due == msk(2026, 12, 3, 17, 0)
-    assert requests.staff_options(reopened.request) == (S.IN_PROGRESS, S.WAITING, S.RESOLVED)
+    assert lifecycle.staff_options(reopened.request) == (S.IN_PROGRESS, S.WAITING, S.RESOLVED)
 
 
 async def test_a_request_the_client_closed_himself_may_be_reopened_within_the_window(
@@ -721,14 +721,14 @@ async def test_a_request_the_client_closed_himself_may_be_reopened_within_the_wi
     client = await person(uow, clock, 10)
     kept = await file_request(uow, clock, desk, client)
     dropped = await file_request(uow, clock, desk, client)
-    await requests.close_by_client(uow, clock, desk, client, kept.id)
-    await requests.close_by_client(uow, clock, desk, client, dropped.id)
+    await lifecycle.close_by_client(uow, clock, desk, client, kept.id)
+    await lifecycle.close_by_client(uow, clock, desk, client, dropped.id)
 
     clock.advance(days=7)
-    reopened = await requests.reopen_by_client(uow, clock, desk, client, kept.id)
+    reopened = await lifecycle.reopen_by_client(uow, clock, desk, client, kept.id)
     clock.advance(seconds=1)
     with pytest.raises(RequestRejected) as expired:
-        await requests.reopen_by_client(uow, clock, desk, client, dropped.id)
+        await lifecycle.reopen_by_client(uow, clock, desk, client, dropped.id)
 
     assert reopened.request.status is S.REOPENED and reopened.request.closed_at is None
     assert expired.value.problem is RequestProblem.REOPEN_EXPIRED
@@ -742,7 +742,7 @@ async def test_another_client_can_neither_close_nor_reopen(
     other = await person(uow, clock, 11)
     request = await file_request(uow, clock, desk, client)
     await move(uow, clock, desk, specialist, request.id, S.RESOLVED)
-    for attempt in (requests.close_by_client, requests.reopen_by_client):
+    for attempt in (lifecycle.close_by_client, lifecycle.reopen_by_client):
         with pytest.raises(NotAllowed):
             await attempt(uow, clock, desk, other, request.id)
     assert (await stored(uow, request.id)).status is S.RESOLVED
@@ -858,12 +858,12 @@ async def test_overdue_lists_requests_late_on_the_first_answer_or_the_resolution
     await move(uow, clock, desk, specialist, done.id, S.RESOLVED)
 
     clock.advance(hours=4)  # Wednesday 14:00: the first answers are due, not late yet
-    assert await requests.overdue(uow, clock) == []
+    assert await lifecycle.overdue(uow, clock) == []
     clock.advance(minutes=1)
-    assert [r.id for r in await requests.overdue(uow, clock)] == [silent.id]
+    assert [r.id for r in await lifecycle.overdue(uow, clock)] == [silent.id]
 
     clock.advance(days=1, hours=3)  # Thursday 17:01: resolution is late too
-    late = await requests.overdue(uow, clock)
+    late = await lifecycle.overdue(uow, clock)
     assert [r.id for r in late] == [answered.id, silent.id]
     assert all(r.is_breached(clock.now()) for r in late)
     paused = await stored(uow, waiting.id)
