@@ -92,6 +92,7 @@ async def withdraw_consent(uow: UnitOfWork, clock: Clock, actor: Actor) -> Erase
     await uow.messages.forget_links_in_chat(user.telegram_id)
     feedback = len(await uow.feedback.of_client(user.id))
     await uow.feedback.forget_comments_of_client(user.id)
+    await uow.audit.forget_person(user.id)
     # Requests and scores stay without him: their client_id becomes NULL.
     await uow.users.delete(user.id)
     await uow.audit.add(

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.dto import AuditDTO
@@ -59,3 +59,15 @@ class AuditRepository:
             )
             for r in rows
         ]
+
+    async def forget_person(self, user_id: int) -> None:
+        """Erasure: his records stay as anonymous statistics, without his id (which a later
+        user may even be given on SQLite)."""
+        await self._session.execute(
+            update(AuditRecord).where(AuditRecord.actor_id == user_id).values(actor_id=None)
+        )
+        await self._session.execute(
+            update(AuditRecord)
+            .where(AuditRecord.entity == "user", AuditRecord.entity_id == user_id)
+            .values(entity_id=None)
+        )

@@ -249,6 +249,24 @@ async def test_erasure_leaves_only_an_anonymous_trace_in_the_audit(
     assert [tuple(row) for row in trace] == [(None, None, '{"source": "expo2026"}')]
 
 
+async def test_erasure_takes_his_id_out_of_earlier_audit_records(
+    uow: UnitOfWork, clock: FakeClock, desk: DeskConfig, client: Actor, specialist: Actor
+) -> None:
+    await file_request(uow, clock, desk, client)
+    await privacy.export(uow, clock, client)
+
+    await privacy.withdraw_consent(uow, clock, client)
+
+    rows = await uow.session.execute(
+        sql("SELECT action, actor_id, entity, entity_id FROM audit_log ORDER BY id")
+    )
+    assert [tuple(row) for row in rows] == [
+        ("inquiry.filed", None, "request", 1),
+        ("data.exported", None, "user", None),
+        ("consent.withdrawn", None, "user", None),
+    ]
+
+
 async def test_erasure_does_not_touch_other_clients(
     uow: UnitOfWork, clock: FakeClock, desk: DeskConfig, specialist: Actor, client: Actor
 ) -> None:
