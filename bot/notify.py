@@ -10,6 +10,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -47,14 +48,27 @@ class Ctx:
         return cls(data["bot"], data["i18n"], data["uow"], data["clock"], data["desk"])
 
 
-async def send_card(ctx: Ctx, user: UserDTO, request_id: int) -> None:
-    """The request card with its buttons, for a staff member."""
+async def _card(ctx: Ctx, user: UserDTO, request_id: int) -> tuple[str, InlineKeyboardMarkup]:
     view = await requests.view(ctx.uow, Actor.of(user), request_id)
     reader = cards.Reader.of(user)
     with ctx.i18n.use_locale(user.locale):
         text = cards.staff_card(view, ctx.desk, reader, ctx.clock.now())
         markup = kb.staff_card(view.request, can_hand_off=bool(ctx.desk.departments))
+    return text, markup
+
+
+async def send_card(ctx: Ctx, user: UserDTO, request_id: int) -> None:
+    """The request card with its buttons, for a staff member."""
+    text, markup = await _card(ctx, user, request_id)
     await delivery.send_to(ctx.bot, ctx.uow, user, request_id, text, markup)
+
+
+async def refresh_card(ctx: Ctx, user: UserDTO, request_id: int, message_id: int) -> None:
+    """The card he pressed a button on, brought up to date in place."""
+    text, markup = await _card(ctx, user, request_id)
+    await ctx.bot.edit_message_text(
+        text, chat_id=user.telegram_id, message_id=message_id, reply_markup=markup
+    )
 
 
 async def announce_filed(ctx: Ctx, filed: Filed) -> None:

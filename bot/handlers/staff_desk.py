@@ -18,7 +18,7 @@ from bot.dialogs.queue.states import Queue
 from bot.dialogs.staff_request.states import StaffRequest
 from bot.keyboards import requests as kb
 from bot.keyboards.menu import QUEUE
-from bot.notify import Ctx, send_card, tell_client_status
+from bot.notify import Ctx, refresh_card, tell_client_status
 from bot.render import cards
 from bot.render.labels import answer_sent, problem_text
 from bot.services import lifecycle, relay, requests
@@ -88,7 +88,8 @@ async def on_card(
             change = await lifecycle.take(uow, clock, desk, actor, request_id)
             await callback.answer(_("The request is yours."))
             await tell_client_status(ctx, change)
-            await send_card(ctx, actor.user, request_id)
+            if callback.message is not None:
+                await refresh_card(ctx, actor.user, request_id, callback.message.message_id)
         elif action is kb.CardAction.HISTORY:
             view = await requests.view(uow, actor, request_id)
             await callback.answer()

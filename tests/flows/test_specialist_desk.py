@@ -48,7 +48,9 @@ async def test_specialist_takes_the_request_and_the_client_is_told_in_russian(
 
     assert callback_answer(calls) == "The request is yours."
     assert "Заявка #1: в работе." in maria.texts()
-    assert "Status: in progress" in anna.last_text()
+    # The card he pressed is updated in place, not sent again.
+    [edit] = [c for c in calls if c.method == "EditMessageText"]
+    assert "Status: in progress" in edit.request.text
     assert "🙋 Take" not in anna.buttons()
     assert (await the_request(harness)).status == "in_progress"
 
