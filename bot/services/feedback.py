@@ -106,7 +106,11 @@ async def add_comment(
         raise NotAllowed("feedback")
     feedback = await uow.feedback.update(feedback.id, comment=_clean(comment))
     request = await uow.requests.get(feedback.request_id) if feedback.request_id else None
-    escalate = await _escalation_recipients(uow) if feedback.escalated_at is not None else []
+    # Only while the score is still low: a client who raised it has nothing to complain of.
+    still_low = feedback.escalated_at is not None and _needs_escalation(
+        feedback.kind, feedback.score
+    )
+    escalate = await _escalation_recipients(uow) if still_low else []
     return Given(feedback, client, request, escalate)
 
 

@@ -304,6 +304,18 @@ async def test_the_comment_on_a_good_rating_alerts_nobody(
     assert commented.escalate_to == [] and commented.feedback.comment == "Thanks!"
 
 
+async def test_a_comment_after_raising_a_low_rating_alerts_nobody(
+    uow: UnitOfWork, clock: FakeClock, client: Actor, resolved: RequestDTO
+) -> None:
+    await person(uow, clock, 2, Role.HEAD)
+    low = await feedback.rate(uow, clock, client, resolved.id, 1)
+    await feedback.rate(uow, clock, client, resolved.id, 4)
+
+    commented = await feedback.add_comment(uow, clock, client, low.feedback.id, "Sorted now")
+
+    assert commented.escalate_to == []
+
+
 async def test_a_comment_on_nps_has_no_request(
     uow: UnitOfWork, clock: FakeClock, client: Actor
 ) -> None:
