@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import json
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -16,6 +17,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.render import cards
+from bot.render.labels import department_name
 from bot.services import relay
 from bot.services.clock import Clock
 from bot.services.desk import DeskConfig
@@ -90,7 +92,8 @@ def header_for(outgoing: Outgoing, desk: DeskConfig, locale: str) -> str:
     if message.side is Side.STAFF:
         return cards.relay_header(outgoing.request, outgoing.author, to_client=True)
     if message.side is Side.DEPARTMENT:
-        return "🏢 " + cards.title(outgoing.request, desk, cards.Reader(locale, "UTC"))
+        key = json.loads(message.extra or "{}").get("department", "")
+        return cards.department_header(outgoing.request, department_name(desk, key, locale))
     return cards.relay_header(outgoing.request, outgoing.author, to_client=False)
 
 

@@ -18,7 +18,7 @@ from bot import delivery
 from bot.keyboards import requests as kb
 from bot.keyboards.menu import main_menu
 from bot.render import cards
-from bot.render.labels import kind_name, status_name
+from bot.render.labels import status_name
 from bot.services import lifecycle, relay, requests
 from bot.services.actors import Actor
 from bot.services.clock import Clock
@@ -28,7 +28,7 @@ from bot.services.handoffs import DepartmentStep, HandedOff
 from bot.services.lifecycle import StatusChange
 from bot.services.requests import Filed
 from bot.storage.dto import UserDTO
-from bot.storage.enums import HandoffStatus, RequestStatus
+from bot.storage.enums import HandoffStatus, RequestKind, RequestStatus
 from bot.storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -74,9 +74,11 @@ async def refresh_card(ctx: Ctx, user: UserDTO, request_id: int, message_id: int
 async def announce_filed(ctx: Ctx, filed: Filed) -> None:
     request, client = filed.request, filed.client
     reader = cards.Reader.of(client)
-    text = _("Your {kind} is registered as {number}.").format(
-        kind=kind_name(request.kind).lower(), number=request.number
-    )
+    if request.kind is RequestKind.CLAIM:
+        text = _("Your claim is registered as {number}.")
+    else:
+        text = _("Your inquiry is registered as {number}.")
+    text = text.format(number=request.number)
     text += "\n" + _("You will get an answer by {when}.").format(
         when=reader.when(request.first_response_due)
     )

@@ -3,7 +3,7 @@ specialist stays responsible and closes the request."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.services import requests
@@ -150,4 +150,6 @@ async def department_update(
     if not pending:
         raise RequestRejected(RequestProblem.WRONG_STATUS)
     _handoff, _department, request = await _for_department(uow, desk, chat_id, pending[-1].id)
-    return await store_department_update(uow, clock, request, content)
+    # Which department spoke goes with the message: its header names it.
+    extra = {**(content.extra or {}), "department": department.key}
+    return await store_department_update(uow, clock, request, replace(content, extra=extra))

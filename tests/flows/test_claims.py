@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.storage.enums import Role
@@ -19,6 +20,59 @@ STICKER = {
     "type": "regular",
 }
 MB = 1024 * 1024
+# What the client reads, per language.
+TEXT = {
+    "en": {
+        "maria": "Maria",
+        "claim": "📝 File a claim",
+        "product": "Product",
+        "refund": "Refund",
+        "skip": "Skip",
+        "next": "Next ➡️",
+        "confirm": "✅ Confirm",
+        "cancel": "Cancel",
+        "attach": "Attach photos or documents if they help: up to 10, 20 MB each.\nAttached: {}.",
+        "no order": "Order or contract: —",
+        "no attachments": "Attachments: 0",
+        "registered": "Your claim is registered as #1.",
+        "too big": "This file is too big: the limit is 20 MB.",
+        "too many": "You can attach at most 10 files.",
+        "what happened?": "What happened? Describe the problem in a message.",
+        "empty": "Please write a few words: an empty message can't be sent.",
+        "too long": "This is too long. Please make it shorter.",
+        "what do you want?": "What would you like us to do?",
+        "text please": "Please answer with text.",
+        "buttons please": "Please choose with the buttons above.",
+        "file please": "Please send a photo or a document, or use the buttons below.",
+    },
+    "ru": {
+        "maria": "Мария",
+        "claim": "📝 Подать претензию",
+        "product": "Товар",
+        "refund": "Возврат денег",
+        "skip": "Пропустить",
+        "next": "Далее ➡️",
+        "confirm": "✅ Подтвердить",
+        "cancel": "Отмена",
+        "attach": (
+            "Если нужно, приложите фото или документы: до 10 шт., не больше 20 МБ каждый файл.\n"
+            "Приложено: {}."
+        ),
+        "no order": "Заказ или договор: —",
+        "no attachments": "Вложения: 0",
+        "registered": "Ваша претензия зарегистрирована: #1.",
+        "too big": "Файл слишком большой: максимум 20 МБ.",
+        "too many": "Файлов можно приложить не больше 10.",
+        "what happened?": "Что случилось? Опишите проблему в сообщении.",
+        "empty": "Пожалуйста, напишите хотя бы несколько слов: пустое сообщение отправить нельзя.",
+        "too long": "Слишком длинный текст. Пожалуйста, сократите его.",
+        "what do you want?": "Какое решение вы ожидаете?",
+        "text please": "Пожалуйста, ответьте текстом.",
+        "buttons please": "Пожалуйста, выберите с помощью кнопок выше.",
+        "file please": "Пожалуйста, отправьте фото или документ либо воспользуйтесь кнопками ниже.",
+    },
+}
+LANGUAGES = pytest.mark.parametrize("language", ["en", "ru"])
 
 
 async def client(harness: Harness, user_id: int, language: str, name: str = "Maria") -> Person:
@@ -37,18 +91,20 @@ async def stored_messages(harness: Harness) -> list[RequestMessage]:
         return list(await session.scalars(select(RequestMessage).order_by(RequestMessage.id)))
 
 
-def attached(count: int) -> str:
-    return f"Attach photos or documents if they help: up to 10, 20 MB each.\nAttached: {count}."
+def attached(count: int, language: str = "en") -> str:
+    return TEXT[language]["attach"].format(count)
 
 
 async def up_to_attachments(maria: Person) -> None:
     """Topic, what happened, what he wants, Skip the order number."""
-    await maria.send("📝 File a claim")
-    await maria.press("Product")
+    language = maria.language_code or "en"
+    text = TEXT[language]
+    await maria.send(text["claim"])
+    await maria.press(text["product"])
     await maria.send("The kettle leaks.")
-    await maria.press("Refund")
-    await maria.press("Skip")
-    assert maria.last_text() == attached(0)
+    await maria.press(text["refund"])
+    await maria.press(text["skip"])
+    assert maria.last_text() == attached(0, language)
 
 
 async def test_a_client_files_a_claim_with_an_album_and_corrects_the_order_number(
@@ -146,110 +202,114 @@ async def test_a_client_files_a_claim_with_an_album_and_corrects_the_order_numbe
     assert all(m.delivered_at is not None for m in messages)
 
 
+@LANGUAGES
 async def test_a_client_skips_the_order_number_and_files_without_attachments(
-    harness: Harness,
+    harness: Harness, language: str
 ) -> None:
-    await harness.staff(2001, Role.SPECIALIST, "Anna")
-    maria = await client(harness, 3001, "en")
+    text = TEXT[language]
+    await harness.staff(2001, Role.SPECIALIST, "Anna", language=language)
+    maria = await client(harness, 3001, language, name=text["maria"])
     await up_to_attachments(maria)
-    await maria.press("Next ➡️")
-    assert "Order or contract: —" in maria.last_text()
-    assert "Attachments: 0" in maria.last_text()
+    await maria.press(text["next"])
+    assert text["no order"] in maria.last_text()
+    assert text["no attachments"] in maria.last_text()
 
-    await maria.press("✅ Confirm")
+    await maria.press(text["confirm"])
 
-    assert "Your claim is registered as #1." in maria.last_text()
+    assert text["registered"] in maria.last_text()
     [request] = await stored_requests(harness)
     assert (request.kind, request.wanted, request.order_ref) == ("claim", "refund", None)
 
 
-async def test_a_document_over_20_mb_is_refused_and_not_attached(harness: Harness) -> None:
-    maria = await client(harness, 3001, "en")
+@LANGUAGES
+async def test_a_document_over_20_mb_is_refused_and_not_attached(
+    harness: Harness, language: str
+) -> None:
+    text = TEXT[language]
+    maria = await client(harness, 3001, language, name=text["maria"])
     await up_to_attachments(maria)
 
     await maria.send_document(size=21 * MB)
 
-    assert "This file is too big: the limit is 20 MB." in maria.texts()
-    assert maria.last_text() == attached(0)
-    await maria.press("Next ➡️")
-    assert "Attachments: 0" in maria.last_text()
+    assert text["too big"] in maria.texts()
+    assert maria.last_text() == attached(0, language)
+    await maria.press(text["next"])
+    assert text["no attachments"] in maria.last_text()
 
 
-async def test_an_eleventh_attachment_is_refused(harness: Harness, clock: FakeClock) -> None:
-    maria = await client(harness, 3001, "en")
+@LANGUAGES
+async def test_an_eleventh_attachment_is_refused(
+    harness: Harness, clock: FakeClock, language: str
+) -> None:
+    text = TEXT[language]
+    maria = await client(harness, 3001, language, name=text["maria"])
     await up_to_attachments(maria)
 
     for _ in range(10):
         clock.advance(seconds=10)  # a calm pace: no flood control
         await maria.send_document()
-    assert maria.last_text() == attached(10)
+    assert maria.last_text() == attached(10, language)
     clock.advance(seconds=10)
     await maria.send_document()
 
-    assert "You can attach at most 10 files." in maria.texts()
-    assert maria.last_text() == attached(10)
+    assert text["too many"] in maria.texts()
+    assert maria.last_text() == attached(10, language)
 
 
-async def test_cancel_stores_nothing(harness: Harness) -> None:
-    await harness.staff(2001, Role.SPECIALIST, "Anna")
-    maria = await client(harness, 3001, "en")
+@LANGUAGES
+async def test_cancel_stores_nothing(harness: Harness, language: str) -> None:
+    text = TEXT[language]
+    await harness.staff(2001, Role.SPECIALIST, "Anna", language=language)
+    maria = await client(harness, 3001, language, name=text["maria"])
     await up_to_attachments(maria)
     await maria.send_photo()
-    await maria.press("Next ➡️")
+    await maria.press(text["next"])
 
-    await maria.press("Cancel")
+    await maria.press(text["cancel"])
 
     assert await stored_requests(harness) == []
     assert await stored_messages(harness) == []
     assert harness.sent_to(2001) == []
 
 
+@LANGUAGES
 async def test_an_empty_or_over_long_description_is_refused_and_asked_again(
-    harness: Harness,
+    harness: Harness, language: str
 ) -> None:
-    maria = await client(harness, 3001, "en")
-    await maria.send("📝 File a claim")
-    await maria.press("Product")
-    question = "What happened? Describe the problem in a message."
+    text = TEXT[language]
+    maria = await client(harness, 3001, language, name=text["maria"])
+    await maria.send(text["claim"])
+    await maria.press(text["product"])
+    question = text["what happened?"]
 
     await maria.send("   ")
-    assert maria.texts()[-2:] == [
-        "Please write a few words: an empty message can't be sent.",
-        question,
-    ]
+    assert maria.texts()[-2:] == [text["empty"], question]
 
     await maria.send("x" * 4001)
-    assert maria.texts()[-2:] == ["This is too long. Please make it shorter.", question]
+    assert maria.texts()[-2:] == [text["too long"], question]
 
     await maria.send("x" * 4000)  # exactly the limit is fine
-    assert maria.last_text() == "What would you like us to do?"
+    assert maria.last_text() == text["what do you want?"]
 
 
-async def test_a_sticker_in_the_form_gets_an_explanation(harness: Harness) -> None:
-    maria = await client(harness, 3001, "en")
-    await maria.send("📝 File a claim")
-    await maria.press("Product")
+@LANGUAGES
+async def test_a_sticker_in_the_form_gets_an_explanation(harness: Harness, language: str) -> None:
+    text = TEXT[language]
+    maria = await client(harness, 3001, language, name=text["maria"])
+    await maria.send(text["claim"])
+    await maria.press(text["product"])
 
     await maria.send_content(sticker=STICKER)
-    assert maria.texts()[-2:] == [
-        "Please answer with text.",
-        "What happened? Describe the problem in a message.",
-    ]
+    assert maria.texts()[-2:] == [text["text please"], text["what happened?"]]
 
     await maria.send("The kettle leaks.")
     await maria.send_content(sticker=STICKER)
-    assert maria.texts()[-2:] == [
-        "Please choose with the buttons above.",
-        "What would you like us to do?",
-    ]
+    assert maria.texts()[-2:] == [text["buttons please"], text["what do you want?"]]
 
-    await maria.press("Refund")
-    await maria.press("Skip")
+    await maria.press(text["refund"])
+    await maria.press(text["skip"])
     await maria.send_content(sticker=STICKER)
-    assert maria.texts()[-2:] == [
-        "Please send a photo or a document, or use the buttons below.",
-        attached(0),
-    ]
+    assert maria.texts()[-2:] == [text["file please"], attached(0, language)]
     assert await stored_requests(harness) == []
 
 
@@ -295,7 +355,7 @@ async def test_a_russian_client_files_a_claim_and_a_russian_specialist_gets_it(
     await maria.press("✅ Подтвердить")
 
     told = maria.last_text()
-    assert "Ваша заявка (претензия) зарегистрирована под номером #1." in told
+    assert "Ваша претензия зарегистрирована: #1." in told
     assert "Вы получите ответ до 27 нояб. 2026\u202fг., 14:00." in told
     card = anna.texts()[0]
     assert "<b>Претензия #1 · Товар</b>" in card and "Клиент: Мария" in card

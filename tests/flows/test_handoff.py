@@ -3,43 +3,106 @@ an update and finishes; the specialist stays responsible and the client sees whe
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.storage.enums import Role
 from bot.storage.models import Handoff, RequestMessage
 from tests.flows.conftest import LOGISTICS_MANAGER, QUALITY_CHAT
-from tests.support.harness import Harness, callback_answer
+from tests.support.harness import Harness, Person, callback_answer
 from tests.support.updates import group_message
 
+# What the specialist and the client read, per language (they speak the same one here). The
+# departments read Russian, the desk's default language.
+TEXT = {
+    "en": {
+        "maria": "Maria",
+        "service": "Service",
+        "order": "Order and delivery",
+        "send": "📨 Send",
+        "hand off": "🏢 Hand off",
+        "which department?": "Which department should work on Inquiry #1 · Service?",
+        "quality": "Quality department",
+        "logistics": "Logistics",
+        "note?": "What should the department do? Write a note.",
+        "by when?": "By when?",
+        "in 3 days": "In 3 working days",
+        "next day": "Next working day",
+        "card line": "With Quality department, due Dec 2, 2026, 12:00\u202fPM",
+        "with the department": "With Quality department, due Dec 2, 2026, 12:00",
+        "other language": "Отдел качества",
+        "accepted": "Quality department accepted request #1.",
+        "update": "🏢 Quality department · request #1\nWorkshop confirms a delay.",
+        "finished": "finished its part of request #1",
+        "stale": "This button is no longer active.",
+        "due the 30th": "due Nov 30, 2026, 6:00\u202fPM",
+    },
+    "ru": {
+        "maria": "Мария",
+        "service": "Сервис",
+        "order": "Заказ и доставка",
+        "send": "📨 Отправить",
+        "hand off": "🏢 Передать в отдел",
+        "which department?": "В какой отдел передать заявку (Обращение #1 · Сервис)?",
+        "quality": "Отдел качества",
+        "logistics": "Логистика",
+        "note?": "Что нужно сделать отделу? Напишите комментарий.",
+        "by when?": "К какому сроку?",
+        "in 3 days": "Через 3 рабочих дня",
+        "next day": "Следующий рабочий день",
+        "card line": "Отдел качества, срок — до 2 дек. 2026\u202fг., 12:00",
+        "with the department": (
+            "Заявка #1 передана коллегам. Отдел качества, срок — до 2 дек. 2026\u202fг., 12:00."
+        ),
+        "other language": "Quality department",
+        "accepted": "Отдел качества: заявка #1 принята в работу.",
+        "update": "🏢 Отдел качества · заявка #1\nWorkshop confirms a delay.",
+        "finished": "Отдел качества: работа по заявке #1 выполнена.",
+        "stale": "Эта кнопка больше не действует.",
+        "due the 30th": "срок — до 30 нояб. 2026\u202fг., 18:00",
+    },
+}
+LANGUAGES = pytest.mark.parametrize("language", ["en", "ru"])
 
-async def test_hand_off_round_trip(harness: Harness) -> None:
-    anna = await harness.staff(2001, Role.SPECIALIST, "Anna")
-    maria = harness.person(3001, first_name="Maria", language_code="en")
-    await maria.become_client("en")
+
+async def client_asks(harness: Harness, language: str, topic: str, question: str) -> Person:
+    text = TEXT[language]
+    maria = harness.person(3001, first_name=text["maria"], language_code=language)
+    await maria.become_client(language)
     await maria.send("/ask")
-    await maria.press("Service")
-    await maria.send("The repair took a month.")
-    await maria.press("📨 Send")
+    await maria.press(text[topic])
+    await maria.send(question)
+    await maria.press(text["send"])
+    return maria
 
-    await anna.press("🏢 Hand off")
-    assert "Which department should work on" in anna.last_text()
-    await anna.press("Quality department")
+
+@LANGUAGES
+async def test_hand_off_round_trip(harness: Harness, language: str) -> None:
+    text = TEXT[language]
+    anna = await harness.staff(2001, Role.SPECIALIST, "Anna", language=language)
+    maria = await client_asks(harness, language, "service", "The repair took a month.")
+
+    await anna.press(text["hand off"])
+    assert anna.last_text() == text["which department?"]
+    await anna.press(text["quality"])
+    assert anna.last_text() == text["note?"]
     await anna.send("Please check the repair timeline with the workshop.")
-    assert "By when?" in anna.last_text()
-    await anna.press("In 3 working days")
+    assert text["by when?"] in anna.last_text()
+    await anna.press(text["in 3 days"])
 
     department_card = harness.sent_to(QUALITY_CHAT, "SendMessage")[-1].request
     assert "Please check the repair timeline with the workshop." in department_card.text
     assert "The repair took a month." in department_card.text
     # Friday 12:00 + 27 working hours (3 days of 9): Wednesday 12:00 Moscow.
     assert "Срок: до 2 дек. 2026\u202fг., 12:00" in department_card.text
-    assert "With Quality department, due Dec 2, 2026, 12:00" in maria.last_text()
+    assert text["card line"] in anna.last_text()
+    assert text["with the department"] in maria.last_text()
 
     colleague = harness.person(5001, first_name="Quality")
     calls = await colleague.press_in(QUALITY_CHAT, "✅ Принять")
     assert callback_answer(calls) is not None
-    assert "Отдел качества" not in anna.last_text()
-    assert "Quality department accepted request #1." in anna.last_text()
+    assert text["other language"] not in anna.last_text()
+    assert text["accepted"] in anna.last_text()
 
     await colleague.press_in(QUALITY_CHAT, "✏️ Сообщить новости")
     prompt = harness.last_message_id(QUALITY_CHAT)
@@ -47,12 +110,13 @@ async def test_hand_off_round_trip(harness: Harness) -> None:
         group_message(QUALITY_CHAT, 5001, "Workshop confirms a delay.", reply_to=prompt)
     )
     assert "Workshop confirms a delay." in anna.last_text()
-    assert maria.last_text().startswith("With Quality department") or (
+    assert anna.last_text() == text["update"]
+    assert maria.last_text().startswith(text["with the department"]) or (
         "Workshop" not in maria.last_text()
     ), "department updates go to the specialist, not to the client"
 
     await colleague.press_in(QUALITY_CHAT, "🏁 Готово")
-    assert "finished its part of request #1" in anna.last_text()
+    assert text["finished"] in anna.last_text()
     async with harness.app.sessionmaker() as session:
         handoff = await session.scalar(select(Handoff))
         sides = list(await session.scalars(select(RequestMessage.side)))
@@ -60,23 +124,22 @@ async def test_hand_off_round_trip(harness: Harness) -> None:
     assert sides == ["department"]
 
 
-async def test_only_the_departments_chat_may_press_its_buttons(harness: Harness) -> None:
-    anna = await harness.staff(2001, Role.SPECIALIST, "Anna")
-    maria = harness.person(3001, first_name="Maria", language_code="en")
-    await maria.become_client("en")
-    await maria.send("/ask")
-    await maria.press("Service")
-    await maria.send("Broken")
-    await maria.press("📨 Send")
-    await anna.press("🏢 Hand off")
-    await anna.press("Quality department")
+@LANGUAGES
+async def test_only_the_departments_chat_may_press_its_buttons(
+    harness: Harness, language: str
+) -> None:
+    text = TEXT[language]
+    anna = await harness.staff(2001, Role.SPECIALIST, "Anna", language=language)
+    maria = await client_asks(harness, language, "service", "Broken")
+    await anna.press(text["hand off"])
+    await anna.press(text["quality"])
     await anna.send("Check")
-    await anna.press("Next working day")
+    await anna.press(text["next day"])
 
     # The same callback data pressed from a private chat or another group is refused.
     for chat_id in (3001, -999):
         calls = await maria.press_data("dept:accepted:1", message_id=1, chat_id=chat_id)
-        assert callback_answer(calls) == "This button is no longer active."
+        assert callback_answer(calls) == text["stale"]
     async with harness.app.sessionmaker() as session:
         handoff = await session.scalar(select(Handoff))
     assert handoff is not None and handoff.status == "sent"
@@ -89,20 +152,17 @@ async def test_other_talk_in_the_department_group_is_ignored(harness: Harness) -
     assert calls == []
 
 
+@LANGUAGES
 async def test_a_department_that_is_one_person_answers_in_his_private_chat(
-    harness: Harness,
+    harness: Harness, language: str
 ) -> None:
-    anna = await harness.staff(2001, Role.SPECIALIST, "Anna")
-    maria = harness.person(3001, first_name="Maria", language_code="en")
-    await maria.become_client("en")
-    await maria.send("/ask")
-    await maria.press("Order and delivery")
-    await maria.send("Where is my parcel?")
-    await maria.press("📨 Send")
-    await anna.press("🏢 Hand off")
-    await anna.press("Logistics")
+    text = TEXT[language]
+    anna = await harness.staff(2001, Role.SPECIALIST, "Anna", language=language)
+    await client_asks(harness, language, "order", "Where is my parcel?")
+    await anna.press(text["hand off"])
+    await anna.press(text["logistics"])
     await anna.send("Track parcel for Maria")
-    await anna.press("Next working day")
+    await anna.press(text["next day"])
 
     manager = harness.person(LOGISTICS_MANAGER, first_name="Leo")
     assert "Track parcel for Maria" in manager.last_text()
@@ -113,14 +173,12 @@ async def test_a_department_that_is_one_person_answers_in_his_private_chat(
     assert manager.last_text() == "Передано специалисту."
 
 
-async def test_the_deadline_can_be_picked_in_the_calendar(harness: Harness) -> None:
+@pytest.mark.parametrize("client_language", ["en", "ru"])
+async def test_the_deadline_can_be_picked_in_the_calendar(
+    harness: Harness, client_language: str
+) -> None:
     anna = await harness.staff(2001, Role.SPECIALIST, "Anna", language="ru")
-    maria = harness.person(3001, first_name="Maria", language_code="en")
-    await maria.become_client("en")
-    await maria.send("/ask")
-    await maria.press("Service")
-    await maria.send("Broken")
-    await maria.press("📨 Send")
+    maria = await client_asks(harness, client_language, "service", "Broken")
     await anna.press("🏢 Передать в отдел")
     await anna.press("Отдел качества")
     await anna.send("Проверьте, пожалуйста")
@@ -135,4 +193,4 @@ async def test_the_deadline_can_be_picked_in_the_calendar(harness: Harness) -> N
         handoff = await session.scalar(select(Handoff))
     assert handoff is not None
     assert handoff.due_at.isoformat() == "2026-11-30T15:00:00+00:00"  # 18:00 in Moscow
-    assert "due Nov 30, 2026, 6:00\u202fPM" in maria.last_text()
+    assert TEXT[client_language]["due the 30th"] in maria.last_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from aiogram.types import BufferedInputFile
 from sqlalchemy import func, select
 
@@ -20,26 +21,96 @@ async def client(harness: Harness, user_id: int, language: str, name: str = "Mar
     return person
 
 
+# What the client and his specialist read, per language (they speak the same one here).
+TEXT = {
+    "en": {
+        "maria": "Maria",
+        "ask": "💬 Ask a question",
+        "send": "📨 Send",
+        "product": "Product",
+        "service": "Service",
+        "status": "🔄 Status",
+        "resolved": "✅ Resolved",
+        "skip": "Skip",
+        "stored": "This is what ClientDesk stores about you:\nTelegram id: 3001\n",
+        "name": "Name: Maria",
+        "counts": "Your requests with their messages and history: {}; feedback: {}.",
+        "export": "📦 Export my data",
+        "withdraw": "Withdraw consent and delete my data",
+        "caption": "Everything ClientDesk stores about you, as a JSON file.",
+        "delete?": "Delete everything ClientDesk stores about you? This cannot be undone.",
+        "yes, delete": "Yes, delete",
+        "cancel": "Cancel",
+        "withdrawn": (
+            "Consent withdrawn. Deleted: your Telegram id, name, username, language, time zone, "
+            "where you came from and the consent record."
+        ),
+        "also deleted": (
+            "Also deleted: the texts of your requests (1), 2 messages and your feedback comments."
+        ),
+        "anonymous": "Only anonymous statistics remain.",
+        "come back": "You can come back any time: send /start.",
+        "client": "👤 Client",
+        "client gone": "The client has deleted his data; he can't be reached.",
+    },
+    "ru": {
+        "maria": "Мария",
+        "ask": "💬 Задать вопрос",
+        "send": "📨 Отправить",
+        "product": "Товар",
+        "service": "Сервис",
+        "status": "🔄 Статус",
+        "resolved": "✅ Решена",
+        "skip": "Пропустить",
+        "stored": "Вот что ClientDesk хранит о вас:\nTelegram id: 3001\n",
+        "name": "Имя: Мария",
+        "counts": "Ваши заявки с сообщениями и историей: {}; отзывы: {}.",
+        "export": "📦 Выгрузить мои данные",
+        "withdraw": "Отозвать согласие и удалить мои данные",
+        "caption": "Всё, что ClientDesk хранит о вас, — в файле JSON.",
+        "delete?": "Удалить всё, что ClientDesk хранит о вас? Это действие нельзя отменить.",
+        "yes, delete": "Да, удалить",
+        "cancel": "Отмена",
+        "withdrawn": (
+            "Согласие отозвано. Удалены: ваш Telegram id, имя, имя пользователя, язык, "
+            "часовой пояс, сведения о том, откуда вы пришли, и запись о согласии."
+        ),
+        "also deleted": (
+            "Также удалены: тексты ваших заявок (1), сообщения (2) и ваши комментарии к отзывам."
+        ),
+        "anonymous": "Остаётся только анонимная статистика.",
+        "come back": "Вы можете вернуться в любой момент: отправьте /start.",
+        "client": "👤 Клиент",
+        "client gone": "Клиент удалил свои данные — связаться с ним нельзя.",
+    },
+}
+LANGUAGES = pytest.mark.parametrize("language", ["en", "ru"])
+
+
 async def ask(person: Person, topic: str, text: str) -> None:
-    await person.send("💬 Ask a question")
+    labels = TEXT[person.language_code or "en"]
+    await person.send(labels["ask"])
     await person.press(topic)
     await person.send(text)
-    await person.press("📨 Send")
+    await person.press(labels["send"])
 
 
-async def answered_and_rated(harness: Harness, clock: FakeClock) -> tuple[Person, Person]:
+async def answered_and_rated(
+    harness: Harness, clock: FakeClock, language: str = "en"
+) -> tuple[Person, Person]:
     """Maria asks, Anna answers, Maria writes back; Anna resolves; Maria rates 4 with a word."""
-    anna = await harness.staff(2001, Role.SPECIALIST, "Anna")
-    maria = await client(harness, 3001, "en")
-    await ask(maria, "Product", "Is the kettle blue?")
+    text = TEXT[language]
+    anna = await harness.staff(2001, Role.SPECIALIST, "Anna", language=language)
+    maria = await client(harness, 3001, language, name=text["maria"])
+    await ask(maria, text["product"], "Is the kettle blue?")
     clock.advance(minutes=10)
     await anna.send("Yes, navy blue.", reply_to=anna.last_message_id())
     clock.advance(minutes=10)
     await maria.send("Thanks, I'll take it.")
     clock.advance(minutes=10)
-    await anna.press("🔄 Status")
-    await anna.press("✅ Resolved")
-    await anna.press("Skip")
+    await anna.press(text["status"])
+    await anna.press(text["resolved"])
+    await anna.press(text["skip"])
     await maria.press("4 ⭐")
     await maria.send("Helpful.")
     return anna, maria
@@ -53,37 +124,41 @@ def exported(calls: list[Any]) -> dict[str, Any]:
     return json.loads(document.data.decode())
 
 
+@LANGUAGES
 async def test_privacy_shows_how_many_requests_and_feedback_are_stored(
-    harness: Harness, clock: FakeClock
+    harness: Harness, clock: FakeClock, language: str
 ) -> None:
-    _anna, maria = await answered_and_rated(harness, clock)
-    await ask(maria, "Service", "Do you repair kettles?")
+    text = TEXT[language]
+    _anna, maria = await answered_and_rated(harness, clock, language)
+    await ask(maria, text["service"], "Do you repair kettles?")
 
     await maria.send("/privacy")
 
     shown = maria.last_text()
-    assert shown.startswith("This is what ClientDesk stores about you:\nTelegram id: 3001\n")
-    assert "Name: Maria" in shown
-    assert "Your requests with their messages and history: 2; feedback: 1." in shown
-    assert maria.buttons() == ["📦 Export my data", "Withdraw consent and delete my data"]
+    assert shown.startswith(text["stored"])
+    assert text["name"] in shown
+    assert text["counts"].format(2, 1) in shown
+    assert maria.buttons() == [text["export"], text["withdraw"]]
 
 
+@LANGUAGES
 async def test_the_export_is_a_json_file_with_profile_requests_history_and_feedback(
-    harness: Harness, clock: FakeClock
+    harness: Harness, clock: FakeClock, language: str
 ) -> None:
-    _anna, maria = await answered_and_rated(harness, clock)
+    text = TEXT[language]
+    _anna, maria = await answered_and_rated(harness, clock, language)
     boris = await client(harness, 3002, "en", name="Boris")
     await ask(boris, "Service", "Someone else's question")
     await maria.send("/privacy")
 
-    calls = await maria.press("📦 Export my data")
+    calls = await maria.press(text["export"])
 
     [call] = [call for call in calls if call.method == "SendDocument"]
-    assert call.request.caption == "Everything ClientDesk stores about you, as a JSON file."
+    assert call.request.caption == text["caption"]
     data = exported(calls)
     profile = data["profile"]
-    assert (profile["telegram_id"], profile["full_name"]) == (3001, "Maria")
-    assert profile["locale"] == "en"
+    assert (profile["telegram_id"], profile["full_name"]) == (3001, text["maria"])
+    assert profile["locale"] == language
     assert profile["consent_given_at"] is not None
     [request] = data["requests"]  # only his own
     assert (request["kind"], request["subject"], request["status"]) == (
@@ -106,26 +181,23 @@ async def test_the_export_is_a_json_file_with_profile_requests_history_and_feedb
     assert rating["request_id"] == request["id"]
 
 
+@LANGUAGES
 async def test_withdrawing_consent_erases_him_and_keeps_anonymous_statistics(
-    harness: Harness, clock: FakeClock
+    harness: Harness, clock: FakeClock, language: str
 ) -> None:
-    anna, maria = await answered_and_rated(harness, clock)
+    text = TEXT[language]
+    anna, maria = await answered_and_rated(harness, clock, language)
     await maria.send("/privacy")
 
-    await maria.press("Withdraw consent and delete my data")
-    assert maria.last_text() == (
-        "Delete everything ClientDesk stores about you? This cannot be undone."
-    )
-    assert maria.buttons() == ["Yes, delete", "Cancel"]
-    await maria.press("Yes, delete")
+    await maria.press(text["withdraw"])
+    assert maria.last_text() == text["delete?"]
+    assert maria.buttons() == [text["yes, delete"], text["cancel"]]
+    await maria.press(text["yes, delete"])
 
-    assert maria.texts()[-2] == (
-        "Consent withdrawn. Deleted: your Telegram id, name, username, language, time zone, "
-        "where you came from and the consent record.\n"
-        "Also deleted: the texts of your requests (1), 2 messages and your feedback comments.\n"
-        "Only anonymous statistics remain."
+    assert maria.texts()[-2] == "\n".join(
+        [text["withdrawn"], text["also deleted"], text["anonymous"]]
     )
-    assert maria.last_text() == "You can come back any time: send /start."
+    assert maria.last_text() == text["come back"]
     assert await harness.stored_user(3001) is None
     assert await harness.stored_user(2001) is not None
     async with harness.app.sessionmaker() as session:
@@ -140,25 +212,23 @@ async def test_withdrawing_consent_erases_him_and_keeps_anonymous_statistics(
     assert (rating.kind, rating.score, rating.comment, rating.client_id) == ("csat", 4, None, None)
 
     # The specialist's card now says the client is gone.
-    await anna.press("👤 Client")
-    assert anna.last_text() == "The client has deleted his data; he can't be reached."
+    await anna.press(text["client"])
+    assert anna.last_text() == text["client gone"]
 
 
+@LANGUAGES
 async def test_withdrawing_consent_without_requests_says_only_the_profile_was_deleted(
-    harness: Harness,
+    harness: Harness, language: str
 ) -> None:
-    maria = await client(harness, 3001, "en")
+    text = TEXT[language]
+    maria = await client(harness, 3001, language, name=text["maria"])
     await maria.send("/privacy")
-    assert "Your requests with their messages and history: 0; feedback: 0." in maria.last_text()
+    assert text["counts"].format(0, 0) in maria.last_text()
 
-    await maria.press("Withdraw consent and delete my data")
-    await maria.press("Yes, delete")
+    await maria.press(text["withdraw"])
+    await maria.press(text["yes, delete"])
 
-    assert maria.texts()[-2] == (
-        "Consent withdrawn. Deleted: your Telegram id, name, username, language, time zone, "
-        "where you came from and the consent record.\n"
-        "Only anonymous statistics remain."
-    )
+    assert maria.texts()[-2] == "\n".join([text["withdrawn"], text["anonymous"]])
     assert await harness.stored_user(3001) is None
 
 

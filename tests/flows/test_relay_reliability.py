@@ -3,6 +3,7 @@ texts are split; a flood gets one polite notice; unsupported content is explaine
 
 from __future__ import annotations
 
+import pytest
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import SendMessage
 from sqlalchemy import select
@@ -12,15 +13,59 @@ from bot.storage.enums import Role
 from bot.storage.models import RequestMessage
 from tests.support.harness import Harness, Person
 
+# What each side reads, per language: the client and the specialist speak the same one here.
+TEXT = {
+    "en": {
+        "maria": "Maria",
+        "product": "Product",
+        "send": "📨 Send",
+        "saved": "Saved on request #1. It will reach your specialist as soon as possible.",
+        "history": "📜 History",
+        "undelivered": "Maria: Are you there? ⚠️",
+        "header": "💬 Maria · request #1",
+        "answer saved": "Saved on the request; it will be delivered as soon as possible.",
+        "answer header": "💬 Answer on request #1:",
+        "flood": (
+            "You are sending messages very fast. Please slow down a little: I keep everything "
+            "you send to your request, but I won't answer each message."
+        ),
+        "sticker": (
+            "I can't pass this kind of message on. Text, photos, documents, voice and video "
+            "messages, locations and contacts are fine."
+        ),
+    },
+    "ru": {
+        "maria": "Мария",
+        "product": "Товар",
+        "send": "📨 Отправить",
+        "saved": "Сохранено в заявке #1. Ваш специалист получит сообщение как можно скорее.",
+        "history": "📜 История",
+        "undelivered": "Мария: Are you there? ⚠️",
+        "header": "💬 Мария · заявка #1",
+        "answer saved": "Сохранено в заявке; сообщение будет доставлено как можно скорее.",
+        "answer header": "💬 Ответ по заявке #1:",
+        "flood": (
+            "Вы отправляете сообщения очень быстро. Пожалуйста, немного помедленнее: я сохраняю "
+            "в заявке всё, что вы присылаете, но отвечать на каждое сообщение не буду."
+        ),
+        "sticker": (
+            "Такое сообщение я не могу передать. Подойдут текст, фото, документы, голосовые "
+            "сообщения и видеосообщения, геопозиция и контакты."
+        ),
+    },
+}
+LANGUAGES = pytest.mark.parametrize("language", ["en", "ru"])
 
-async def with_open_inquiry(harness: Harness) -> tuple[Person, Person]:
-    anna = await harness.staff(2001, Role.SPECIALIST, "Anna")
-    maria = harness.person(3001, first_name="Maria", language_code="en")
-    await maria.become_client("en")
+
+async def with_open_inquiry(harness: Harness, language: str = "en") -> tuple[Person, Person]:
+    text = TEXT[language]
+    anna = await harness.staff(2001, Role.SPECIALIST, "Anna", language=language)
+    maria = harness.person(3001, first_name=text["maria"], language_code=language)
+    await maria.become_client(language)
     await maria.send("/ask")
-    await maria.press("Product")
+    await maria.press(text["product"])
     await maria.send("First question")
-    await maria.press("📨 Send")
+    await maria.press(text["send"])
     return anna, maria
 
 
@@ -29,31 +74,55 @@ async def stored_messages(harness: Harness) -> list[RequestMessage]:
         return list(await session.scalars(select(RequestMessage).order_by(RequestMessage.id)))
 
 
-async def test_a_copy_that_fails_is_kept_shown_and_retried(harness: Harness) -> None:
-    anna, maria = await with_open_inquiry(harness)
+@LANGUAGES
+async def test_a_copy_that_fails_is_kept_shown_and_retried(harness: Harness, language: str) -> None:
+    text = TEXT[language]
+    anna, maria = await with_open_inquiry(harness, language)
     harness.session.fail_next(
         "SendMessage", TelegramNetworkError(method=SendMessage(chat_id=1, text="x"), message="down")
     )
 
     await maria.send("Are you there?")
 
-    assert "Saved on request #1. It will reach your specialist as soon as possible." in (
-        maria.last_text()
-    )
+    assert text["saved"] in maria.last_text()
     [message] = await stored_messages(harness)
     assert message.delivered_at is None and message.attempts == 1 and message.last_error
 
-    await anna.press("📜 History")
+    await anna.press(text["history"])
     assert "⚠️" in anna.last_text()
+    assert text["undelivered"] in anna.last_text()
 
     app = harness.app
     delivered = await redeliver_owed(app.bot, app.i18n, app.sessionmaker, app.clock, app.desk)
 
     assert delivered == 1
-    assert anna.last_text() == "💬 Maria · request #1\nAre you there?"
+    assert anna.last_text() == text["header"] + "\nAre you there?"
     [message] = await stored_messages(harness)
     assert message.delivered_at is not None and message.attempts == 2
     assert await redeliver_owed(app.bot, app.i18n, app.sessionmaker, app.clock, app.desk) == 0
+
+
+@LANGUAGES
+async def test_an_answer_that_fails_is_kept_the_specialist_told_and_it_is_retried(
+    harness: Harness, language: str
+) -> None:
+    text = TEXT[language]
+    anna, maria = await with_open_inquiry(harness, language)
+    harness.session.fail_next(
+        "SendMessage", TelegramNetworkError(method=SendMessage(chat_id=1, text="x"), message="down")
+    )
+
+    await anna.send("We have it, 12 pieces.", reply_to=anna.last_message_id())
+
+    assert anna.last_text() == text["answer saved"]
+    [message] = await stored_messages(harness)
+    assert message.side == "staff" and message.delivered_at is None and message.attempts == 1
+
+    app = harness.app
+    assert await redeliver_owed(app.bot, app.i18n, app.sessionmaker, app.clock, app.desk) == 1
+    assert maria.last_text() == text["answer header"] + "\nWe have it, 12 pieces."
+    [message] = await stored_messages(harness)
+    assert message.delivered_at is not None
 
 
 async def test_a_long_answer_is_split_not_dropped(harness: Harness) -> None:
@@ -72,32 +141,39 @@ def test_split_text_prefers_line_breaks() -> None:
     assert split_text(text, 4096) == ["a" * 3000, "b" * 3000]
 
 
-async def test_a_flood_gets_one_notice_and_nothing_is_lost(harness: Harness) -> None:
-    anna, maria = await with_open_inquiry(harness)
+@LANGUAGES
+async def test_a_flood_gets_one_notice_and_nothing_is_lost(harness: Harness, language: str) -> None:
+    text = TEXT[language]
+    anna, maria = await with_open_inquiry(harness, language)
     before = len(maria.texts())
 
     for number in range(30):
         await maria.send(f"message {number}")
 
-    notices = [t for t in maria.texts()[before:] if "sending messages very fast" in t]
+    notices = [t for t in maria.texts()[before:] if text["flood"] in t]
     assert len(notices) == 1
     assert len(await stored_messages(harness)) == 30
     assert anna.last_text().endswith("message 29")
 
 
-async def test_a_flood_of_commands_is_not_answered_after_the_notice(harness: Harness) -> None:
-    maria = harness.person(3001, first_name="Maria", language_code="en")
-    await maria.become_client("en")
+@LANGUAGES
+async def test_a_flood_of_commands_is_not_answered_after_the_notice(
+    harness: Harness, language: str
+) -> None:
+    text = TEXT[language]
+    maria = harness.person(3001, first_name=text["maria"], language_code=language)
+    await maria.become_client(language)
     harness.session.clear()
     for _ in range(30):
         await maria.send("/help")
     answers = maria.texts()
-    assert len([t for t in answers if "sending messages very fast" in t]) == 1
+    assert len([t for t in answers if text["flood"] in t]) == 1
     assert len(answers) < 25
 
 
-async def test_a_sticker_to_the_specialist_is_explained(harness: Harness) -> None:
-    _anna, maria = await with_open_inquiry(harness)
+@LANGUAGES
+async def test_a_sticker_to_the_specialist_is_explained(harness: Harness, language: str) -> None:
+    _anna, maria = await with_open_inquiry(harness, language)
     sticker = {
         "file_id": "CAAC",
         "file_unique_id": "AgAD",
@@ -108,18 +184,22 @@ async def test_a_sticker_to_the_specialist_is_explained(harness: Harness) -> Non
         "is_video": False,
     }
     await maria.send_content(sticker=sticker)
-    assert "I can't pass this kind of message on." in maria.last_text()
+    assert TEXT[language]["sticker"] in maria.last_text()
     assert await stored_messages(harness) == []
 
 
-async def test_a_voice_message_and_a_location_reach_the_specialist(harness: Harness) -> None:
-    anna, maria = await with_open_inquiry(harness)
+@LANGUAGES
+async def test_a_voice_message_and_a_location_reach_the_specialist(
+    harness: Harness, language: str
+) -> None:
+    header = TEXT[language]["header"]
+    anna, maria = await with_open_inquiry(harness, language)
     voice = {"file_id": "voice-1", "file_unique_id": "v", "duration": 3, "file_size": 9000}
     await maria.send_content(voice=voice)
     await maria.send_content(location={"latitude": 55.75, "longitude": 37.62})
 
     copies = harness.sent_to(2001, "CopyMessage")
     assert len(copies) == 2
-    assert copies[0].request.caption == "💬 Maria · request #1"
-    assert "💬 Maria · request #1" in anna.texts()[-1]  # a location has no caption: a header
+    assert copies[0].request.caption == header
+    assert header in anna.texts()[-1]  # a location has no caption: a header
     assert [m.content_type for m in await stored_messages(harness)] == ["voice", "location"]
