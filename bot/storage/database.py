@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.storage.sqlite_turns import WriteTurns
+
 # Writers on SQLite queue behind each other; waiting beats failing with "database is locked".
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
@@ -26,6 +28,7 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}, **kwargs
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        WriteTurns().install(engine)
         return engine
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
