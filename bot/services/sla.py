@@ -1,4 +1,5 @@
-"""SLA due times and breach checks, counted in working time only."""
+"""SLA due times, pauses and the share of a target used, counted in working time only;
+whether a request is late is `RequestDTO.is_breached`."""
 
 from __future__ import annotations
 
@@ -45,11 +46,3 @@ def used_fraction(
         # No working time to spend: the target is either still ahead or already used up.
         return 0.0 if now < due else 1.0
     return calendar.elapsed(start, now) / budget
-
-
-def is_breached(due: datetime | None, done_at: datetime | None, now: datetime) -> bool:
-    if due is None:
-        return False
-    if done_at is not None:
-        return done_at > due
-    return now > due

@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from bot.services.desk import SlaTarget
-from bot.services.sla import DueTimes, due_times, extend_for_pause, is_breached, used_fraction
+from bot.services.sla import DueTimes, due_times, extend_for_pause, used_fraction
 from bot.services.working_time import WorkingCalendar
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -70,24 +68,3 @@ def test_used_fraction_without_working_time_in_between_is_all_or_nothing() -> No
 
     assert used_fraction(OFFICE, start, due, msk(2026, 11, 29, 12)) == 0.0
     assert used_fraction(OFFICE, start, due, due) == 1.0
-
-
-@pytest.mark.parametrize(
-    ("done_at", "now", "breached"),
-    [
-        (None, msk(2026, 11, 30, 9, 59), False),
-        (None, msk(2026, 11, 30, 10, 0), False),
-        (None, msk(2026, 11, 30, 10, 1), True),
-        (msk(2026, 11, 30, 10, 0), msk(2026, 12, 10), False),
-        (msk(2026, 11, 30, 10, 1), msk(2026, 12, 10), True),
-        (msk(2026, 11, 30, 9, 0), msk(2026, 11, 30, 9, 30), False),
-    ],
-)
-def test_a_request_is_late_only_when_not_done_by_its_due_time(
-    done_at: datetime | None, now: datetime, breached: bool
-) -> None:
-    assert is_breached(msk(2026, 11, 30, 10, 0), done_at, now) is breached
-
-
-def test_a_request_without_a_due_time_is_never_late() -> None:
-    assert not is_breached(None, None, msk(2030, 1, 1))
