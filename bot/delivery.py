@@ -24,6 +24,7 @@ from bot.services.desk import DeskConfig
 from bot.services.relay import Content, Outgoing
 from bot.storage.dto import MessageDTO, UserDTO
 from bot.storage.enums import Side
+from bot.storage.fsm import bind_session
 from bot.storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -100,12 +101,13 @@ def header_for(outgoing: Outgoing, desk: DeskConfig, locale: str) -> str:
 async def deliver(
     bot: Bot, i18n: I18n, uow: UnitOfWork, clock: Clock, desk: DeskConfig, outgoing: Outgoing
 ) -> bool:
-    """Copies one stored message to its recipient; on failure it stays owed."""
+    """Copies one stored message to its recipient; on failure it stays owed.
+
+    The message is committed before the copy goes out (the session's commit-before-send,
+    `bot.middlewares.commit_first`): if the process dies mid-way it is owed, not lost."""
     recipient = outgoing.recipient
     if recipient is None or not outgoing.message.relayed:
         return False
-    # Stored before it is sent: if the process dies mid-way, the copy is owed, not lost.
-    await uow.commit()
     with i18n.use_locale(recipient.locale):
         header = header_for(outgoing, desk, recipient.locale)
     try:
@@ -159,11 +161,13 @@ async def redeliver_owed(
     delivered = 0
     async with sessionmaker() as session:
         uow = UnitOfWork(session)
-        with i18n.context():
+        # Bound like an update's session, so each delivery's mark is committed before the
+        # next copy goes out: a crash mid-pass never sends a copy twice.
+        with i18n.context(), bind_session(session):
             for outgoing in await relay.owed(uow):
                 if await deliver(bot, i18n, uow, clock, desk, outgoing):
                     delivered += 1
-        await uow.commit()
+        await session.commit()
     return delivered
 
 

@@ -1,5 +1,5 @@
 """Whatever the bot tells someone is stored first: before each Bot API call made while an
-update is handled, that update's transaction is committed.
+update is handled (or a redelivery pass runs), its transaction is committed.
 
 Without this a quick reader could act on a message before its transaction commits (an
 invite link opened, a rating pressed) and find nothing; and on SQLite the write lock would

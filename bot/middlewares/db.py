@@ -1,7 +1,7 @@
 """One session per update, committed after the handler (and rolled back on an error).
 
-A handler may commit earlier through `uow.commit()`, before it tells other people about
-what it did: whoever reacts to a notification must find the change stored."""
+It is also committed before each Bot API call (`bot.middlewares.commit_first`): whoever
+reacts to what the bot says must find it stored."""
 
 from __future__ import annotations
 

@@ -23,7 +23,3 @@ class UnitOfWork:
         self.messages = MessageRepository(session)
         self.handoffs = HandoffRepository(session)
         self.feedback = FeedbackRepository(session)
-
-    async def commit(self) -> None:
-        """Makes what was done so far durable; later work continues in a new transaction."""
-        await self.session.commit()
