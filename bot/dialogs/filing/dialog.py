@@ -16,6 +16,7 @@ from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
+from bot import delivery
 from bot.dialogs.filing.states import Filing
 from bot.dialogs.widgets import choice, expect_buttons, expect_text
 from bot.notify import Ctx, announce_filed
@@ -51,22 +52,18 @@ async def on_start(start_data: Any, manager: DialogManager) -> None:
 
 
 def _attachment(message: Message) -> dict[str, Any] | None:
-    if message.photo:
-        biggest = message.photo[-1]
-        content_type, file_id, size = "photo", biggest.file_id, biggest.file_size
-    elif message.document:
-        doc = message.document
-        content_type, file_id, size = "document", doc.file_id, doc.file_size
-    else:
+    """A photo or document to attach, as the relay would read it (kept in dialog data)."""
+    content = delivery.content_of(message)
+    if content.content_type not in FILE_TYPES or content.file_id is None:
         return None
     return {
-        "content_type": content_type,
-        "file_id": file_id,
-        "file_size": size,
-        "chat_id": message.chat.id,
-        "message_id": message.message_id,
-        "media_group_id": message.media_group_id,
-        "caption": message.html_text if message.caption else None,
+        "content_type": content.content_type,
+        "file_id": content.file_id,
+        "file_size": content.file_size,
+        "chat_id": content.chat_id,
+        "message_id": content.message_id,
+        "media_group_id": content.media_group_id,
+        "caption": content.text,
     }
 
 
