@@ -137,6 +137,17 @@ async def tell_assignee(ctx: Ctx, change: StatusChange) -> None:
         await send_card(ctx, change.assignee, change.request.id)
 
 
+async def reopened_by_client(ctx: Ctx, change: StatusChange) -> None:
+    """The client reopened a request: he is asked what is still wrong, its assignee told."""
+    if change.client is not None:
+        with ctx.i18n.use_locale(change.client.locale):
+            text = _("Request {number} is reopened. Tell us what is still wrong.")
+        await ctx.bot.send_message(
+            change.client.telegram_id, text.format(number=change.request.number)
+        )
+    await tell_assignee(ctx, change)
+
+
 async def escalate(ctx: Ctx, given: Given, *, with_card: bool = True) -> None:
     """A low score reaches the head of sales with what the client said (and the request
     card the first time; a later comment comes without it)."""
@@ -175,7 +186,7 @@ async def announce_handoff(ctx: Ctx, handed: HandedOff) -> bool:
             [
                 f"<b>{cards.title(request, ctx.desk, reader)}</b>",
                 _("From: {name}").format(
-                    name=cards.person(await _user(ctx, handed.handoff.created_by))
+                    name=cards.person(await ctx.uow.users.find(handed.handoff.created_by))
                 ),
                 _("Due: {when}").format(when=reader.when(handed.handoff.due_at)),
                 "",
@@ -220,10 +231,6 @@ async def tell_department_step(ctx: Ctx, step: DepartmentStep) -> None:
             )
         text = text.format(department=html.escape(name), number=step.request.number)
     await delivery.send_to(ctx.bot, ctx.uow, step.assignee, step.request.id, text)
-
-
-async def _user(ctx: Ctx, user_id: int | None) -> UserDTO | None:
-    return await ctx.uow.users.get(user_id) if user_id else None
 
 
 async def ask_nps(bot: Bot, i18n: I18n, client: UserDTO) -> None:

@@ -3,21 +3,25 @@ choosing which request his messages go to, rating and reopening."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message, ReactionTypeEmoji
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot import delivery
+from bot.conversation import ACTIVE_REQUEST, CONFIRMED_REQUEST, PENDING_TEXT, write_to
 from bot.dialogs.feedback.states import FeedbackFlow
 from bot.dialogs.filing.states import Filing
 from bot.dialogs.my_requests.states import MyRequests
 from bot.keyboards import requests as kb
 from bot.keyboards.menu import ASK, CLAIM, FEEDBACK, MY_REQUESTS
-from bot.notify import Ctx, escalate, tell_assignee
+from bot.notify import Ctx, escalate, reopened_by_client
 from bot.render import cards
 from bot.render.labels import problem_text
 from bot.services import feedback, lifecycle, relay, requests
@@ -28,10 +32,6 @@ from bot.services.errors import NotAllowed, RequestProblem, RequestRejected
 from bot.storage.enums import FeedbackKind, RequestKind
 from bot.storage.uow import UnitOfWork
 from bot.texts import stale_button
-
-ACTIVE_REQUEST = "active_request"  # where his messages go when he has several open
-CONFIRMED_REQUEST = "confirmed_request"  # the last one he was told about
-PENDING_TEXT = "pending_text"  # a message sent outside any request, kept for the offer
 
 
 def is_client(actor: Actor) -> bool:
@@ -67,35 +67,38 @@ def _is_relay_candidate(message: Message, actor: Actor) -> bool:
     return is_client(actor) and not (message.text or "").startswith("/")
 
 
-async def _start_filing(
-    message: Message, actor: Actor, manager: DialogManager, kind: RequestKind
+async def _start_for_client(
+    message: Message,
+    actor: Actor,
+    manager: DialogManager,
+    state: State,
+    data: dict[str, Any] | None = None,
 ) -> None:
+    """A menu action of clients; anyone else is pointed to /start."""
     if not is_client(actor):
         await message.answer(_("Send /start to begin."))
         return
-    await manager.start(Filing.category, data={"kind": kind.value}, mode=StartMode.RESET_STACK)
+    await manager.start(state, data=data, mode=StartMode.RESET_STACK)
 
 
 async def on_ask(message: Message, actor: Actor, dialog_manager: DialogManager) -> None:
-    await _start_filing(message, actor, dialog_manager, RequestKind.INQUIRY)
+    await _start_for_client(
+        message, actor, dialog_manager, Filing.category, {"kind": RequestKind.INQUIRY.value}
+    )
 
 
 async def on_claim(message: Message, actor: Actor, dialog_manager: DialogManager) -> None:
-    await _start_filing(message, actor, dialog_manager, RequestKind.CLAIM)
+    await _start_for_client(
+        message, actor, dialog_manager, Filing.category, {"kind": RequestKind.CLAIM.value}
+    )
 
 
 async def on_my_requests(message: Message, actor: Actor, dialog_manager: DialogManager) -> None:
-    if not is_client(actor):
-        await message.answer(_("Send /start to begin."))
-        return
-    await dialog_manager.start(MyRequests.list, mode=StartMode.RESET_STACK)
+    await _start_for_client(message, actor, dialog_manager, MyRequests.list)
 
 
 async def on_feedback(message: Message, actor: Actor, dialog_manager: DialogManager) -> None:
-    if not is_client(actor):
-        await message.answer(_("Send /start to begin."))
-        return
-    await dialog_manager.start(FeedbackFlow.kind, mode=StartMode.RESET_STACK)
+    await _start_for_client(message, actor, dialog_manager, FeedbackFlow.kind)
 
 
 async def on_offer(
@@ -210,7 +213,7 @@ async def on_mine(
             request = await requests.for_client(uow, actor, callback_data.request_id)
             if not request.status.is_open:
                 raise RequestRejected(RequestProblem.WRONG_STATUS)
-            await state.update_data({ACTIVE_REQUEST: request.id, CONFIRMED_REQUEST: request.id})
+            await write_to(state, request.id, told=True)
             await callback.answer()
             await bot.send_message(
                 callback.from_user.id,
@@ -235,15 +238,9 @@ async def on_mine(
             change = await lifecycle.reopen_by_client(
                 uow, clock, desk, actor, callback_data.request_id
             )
-            await state.update_data({ACTIVE_REQUEST: change.request.id})
+            await write_to(state, change.request.id, told=False)
             await callback.answer()
-            await bot.send_message(
-                callback.from_user.id,
-                _("Request {number} is reopened. Tell us what is still wrong.").format(
-                    number=change.request.number
-                ),
-            )
-            await tell_assignee(ctx, change)
+            await reopened_by_client(ctx, change)
     except NotAllowed:
         await callback.answer(stale_button(), show_alert=True)
     except RequestRejected as error:

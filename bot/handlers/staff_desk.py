@@ -117,7 +117,7 @@ async def _show_client(ctx: Ctx, actor: Actor, request_id: int) -> None:
     else:
         total = await ctx.uow.requests.count_of_client(client.id)
         open_requests = await ctx.uow.requests.of_client(client.id, open_only=True)
-        owner = await ctx.uow.users.get(client.owner_id) if client.owner_id else None
+        owner = await ctx.uow.users.find(client.owner_id)
         lines = [
             f"<b>{html.escape(client.display_name)}</b>",
             _("Username: {value}").format(

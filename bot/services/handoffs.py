@@ -74,7 +74,7 @@ async def hand_off(
         details={"department": department.key},
     )
     request = await uow.requests.update(request.id, now=now)
-    client = await uow.users.get(request.client_id) if request.client_id else None
+    client = await uow.users.find(request.client_id)
     return HandedOff(handoff, department, request, client)
 
 
@@ -118,8 +118,8 @@ async def department_step(
         handoff,
         department,
         request,
-        await uow.users.get(request.assignee_id) if request.assignee_id else None,
-        await uow.users.get(request.client_id) if request.client_id else None,
+        await uow.users.find(request.assignee_id),
+        await uow.users.find(request.client_id),
     )
 
 

@@ -16,7 +16,6 @@ from bot.services.clock import Clock
 from bot.services.desk import DeskConfig
 from bot.services.errors import RequestProblem, RequestRejected
 from bot.services.requests import (
-    _client_of,
     for_client,
     for_staff,
     require_staff,
@@ -86,7 +85,7 @@ async def apply_status(
     elif to is RequestStatus.CLOSED:
         fields["closed_at"] = now
     elif to is RequestStatus.REOPENED:
-        client = await _client_of(uow, request)
+        client = await uow.users.find(request.client_id)
         target = desk.sla.target(request.kind, request.category, client and client.segment)
         due = sla.due_times(desk.calendar, target, now)
         fields["resolution_due"] = due.resolution
@@ -115,8 +114,8 @@ async def apply_status(
     return StatusChange(
         updated,
         request.status,
-        await _client_of(uow, updated),
-        await uow.users.get(updated.assignee_id) if updated.assignee_id else None,
+        await uow.users.find(updated.client_id),
+        await uow.users.find(updated.assignee_id),
         comment,
     )
 

@@ -109,7 +109,7 @@ async def from_client(
     if not request.status.is_open:
         raise RequestRejected(RequestProblem.WRONG_STATUS)
     client = requests.require_client(actor)
-    assignee = await uow.users.get(request.assignee_id) if request.assignee_id else None
+    assignee = await uow.users.find(request.assignee_id)
     # Owed even with nobody assigned yet: whoever takes the request receives it.
     message = await _store(uow, clock, request, client, Side.CLIENT, content, relayed=True)
     resumed = None
@@ -134,7 +134,7 @@ async def from_staff(
 ) -> Outgoing:
     request = await requests.for_staff(uow, actor, request_id)
     staff = requests.require_staff(actor)
-    client = await uow.users.get(request.client_id) if request.client_id else None
+    client = await uow.users.find(request.client_id)
     if client is None:
         raise RequestRejected(RequestProblem.CLIENT_GONE)
     message = await _store(uow, clock, request, staff, Side.STAFF, content, relayed=True)
@@ -159,7 +159,7 @@ async def store_department_update(
     request: RequestDTO,
     content: Content,
 ) -> Outgoing:
-    assignee = await uow.users.get(request.assignee_id) if request.assignee_id else None
+    assignee = await uow.users.find(request.assignee_id)
     message = await _store(uow, clock, request, None, Side.DEPARTMENT, content, relayed=True)
     request = await uow.requests.update(request.id, now=clock.now())
     return Outgoing(message, request, assignee, None)
@@ -201,7 +201,7 @@ async def owed(uow: UnitOfWork, *, limit: int = 100) -> list[Outgoing]:
             continue
         staff_wrote = message.side is Side.STAFF
         recipient_id = request.client_id if staff_wrote else request.assignee_id
-        recipient = await uow.users.get(recipient_id) if recipient_id else None
-        author = await uow.users.get(message.author_id) if message.author_id else None
+        recipient = await uow.users.find(recipient_id)
+        author = await uow.users.find(message.author_id)
         result.append(Outgoing(message, request, recipient, author))
     return result

@@ -15,7 +15,14 @@ from bot.services.clock import Clock
 from bot.services.desk import DeskConfig
 from bot.services.errors import NotAllowed, RequestProblem, RequestRejected
 from bot.storage.dto import EventDTO, FeedbackDTO, HandoffDTO, MessageDTO, RequestDTO, UserDTO
-from bot.storage.enums import ClaimOutcome, RequestKind, RequestStatus, Role, Side
+from bot.storage.enums import (
+    ClaimOutcome,
+    HandoffStatus,
+    RequestKind,
+    RequestStatus,
+    Role,
+    Side,
+)
 from bot.storage.uow import UnitOfWork
 
 MAX_SUBJECT = 4000
@@ -72,7 +79,7 @@ class RequestView:
 
     @property
     def active_handoff(self) -> HandoffDTO | None:
-        pending = [h for h in self.handoffs if h.status.value != "done"]
+        pending = [h for h in self.handoffs if h.status is not HandoffStatus.DONE]
         return pending[-1] if pending else None
 
     @property
@@ -138,10 +145,6 @@ def may_work_on(actor: Actor, request: RequestDTO, client: UserDTO | None) -> bo
     return actor.user.id in (request.assignee_id, owner)
 
 
-async def _client_of(uow: UnitOfWork, request: RequestDTO) -> UserDTO | None:
-    return await uow.users.get(request.client_id) if request.client_id else None
-
-
 async def for_client(uow: UnitOfWork, actor: Actor, request_id: int) -> RequestDTO:
     """The client's own request, or NotAllowed (the same for missing and foreign ones)."""
     client = require_client(actor)
@@ -153,7 +156,7 @@ async def for_client(uow: UnitOfWork, actor: Actor, request_id: int) -> RequestD
 
 async def for_staff(uow: UnitOfWork, actor: Actor, request_id: int) -> RequestDTO:
     request = await uow.requests.get(request_id)
-    if request is None or not may_work_on(actor, request, await _client_of(uow, request)):
+    if request is None or not may_work_on(actor, request, await uow.users.find(request.client_id)):
         raise NotAllowed("request")
     return request
 
@@ -250,8 +253,8 @@ async def view(uow: UnitOfWork, actor: Actor, request_id: int) -> RequestView:
 async def _view(uow: UnitOfWork, request: RequestDTO) -> RequestView:
     return RequestView(
         request=request,
-        client=await _client_of(uow, request),
-        assignee=await uow.users.get(request.assignee_id) if request.assignee_id else None,
+        client=await uow.users.find(request.client_id),
+        assignee=await uow.users.find(request.assignee_id),
         messages=await uow.messages.of_request(request.id),
         events=await uow.requests.events(request.id),
         handoffs=await uow.handoffs.of_request(request.id),
@@ -259,17 +262,17 @@ async def _view(uow: UnitOfWork, request: RequestDTO) -> RequestView:
     )
 
 
-def _page(items: list[RequestDTO], total: int, page: int) -> Page:
+def _clamp(page: int, total: int) -> tuple[int, int]:
+    """The page asked for, kept within the pages there are; and how many there are."""
     pages = max(1, -(-total // PAGE_SIZE))
-    return Page(items, min(page, pages - 1), pages)
+    return max(0, min(page, pages - 1)), pages
 
 
 async def client_page(uow: UnitOfWork, actor: Actor, page: int) -> Page:
     client = require_client(actor)
-    total = await uow.requests.count_of_client(client.id)
-    page = max(0, min(page, max(0, -(-total // PAGE_SIZE) - 1)))
+    page, pages = _clamp(page, await uow.requests.count_of_client(client.id))
     items = await uow.requests.of_client(client.id, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-    return _page(items, total, page)
+    return Page(items, page, pages)
 
 
 async def open_of_client(uow: UnitOfWork, actor: Actor) -> list[RequestDTO]:
@@ -282,7 +285,6 @@ async def queue_page(uow: UnitOfWork, actor: Actor, page: int) -> Page:
     """A specialist's own open requests; the head of sales and admins see everyone's."""
     staff = require_staff(actor)
     assignee = None if sees_everything(actor) else staff.id
-    total = await uow.requests.count_queue(assignee)
-    page = max(0, min(page, max(0, -(-total // PAGE_SIZE) - 1)))
+    page, pages = _clamp(page, await uow.requests.count_queue(assignee))
     items = await uow.requests.queue(assignee, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-    return _page(items, total, page)
+    return Page(items, page, pages)

@@ -18,7 +18,7 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.dialogs.feedback.states import FeedbackFlow
 from bot.dialogs.widgets import choice, expect_text
-from bot.notify import Ctx, escalate, tell_assignee
+from bot.notify import Ctx, escalate, reopened_by_client
 from bot.render.labels import feedback_kind_name, problem_text
 from bot.services import feedback, lifecycle
 from bot.services.errors import NotAllowed, RequestRejected
@@ -160,13 +160,7 @@ async def on_reopen(callback: CallbackQuery, _b: Button, manager: DialogManager)
         return
     await callback.answer()
     await manager.done()
-    await callback.bot.send_message(
-        callback.from_user.id,
-        _("Request {number} is reopened. Tell us what is still wrong.").format(
-            number=change.request.number
-        ),
-    )
-    await tell_assignee(ctx, change)
+    await reopened_by_client(ctx, change)
 
 
 def dialog() -> Dialog:

@@ -12,6 +12,7 @@ from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, Row, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
+from bot.conversation import write_to
 from bot.dialogs.feedback.states import FeedbackFlow
 from bot.dialogs.my_requests.states import MyRequests
 from bot.dialogs.queue.dialog import paging
@@ -26,8 +27,6 @@ from bot.storage.enums import RequestStatus
 from bot.texts import stale_button
 
 PAGE, REQUEST_ID = "page", "request_id"
-ACTIVE_REQUEST = "active_request"  # the same keys the relay reads
-CONFIRMED_REQUEST = "confirmed_request"
 
 
 async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
@@ -103,7 +102,7 @@ async def on_write(callback: CallbackQuery, _b: Button, manager: DialogManager) 
     state: FSMContext = data["state"]
     request = await requests.for_client(data["uow"], data["actor"], manager.dialog_data[REQUEST_ID])
     # He has just been told where his messages go: the relay need not say it again.
-    await state.update_data({ACTIVE_REQUEST: request.id, CONFIRMED_REQUEST: request.id})
+    await write_to(state, request.id, told=True)
     await callback.answer()
     await manager.done()
     await callback.bot.send_message(

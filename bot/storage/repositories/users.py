@@ -38,6 +38,10 @@ class UserRepository:
         row = await self._session.get(User, user_id)
         return to_dto(row) if row else None
 
+    async def find(self, user_id: int | None) -> UserDTO | None:
+        """Like `get`, for references that may be empty (no assignee, an erased client)."""
+        return await self.get(user_id) if user_id is not None else None
+
     async def by_telegram_id(self, telegram_id: int) -> UserDTO | None:
         row = await self._session.scalar(select(User).where(User.telegram_id == telegram_id))
         return to_dto(row) if row else None
