@@ -27,10 +27,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.config import Settings
 from bot.delivery import RedeliveryLoop, redeliver_owed
 from bot.dialogs.beside import SparingMessageManager
+from bot.dialogs.client_card.dialog import dialog as client_card_dialog
+from bot.dialogs.clients.dialog import dialog as clients_dialog
+from bot.dialogs.deals.dialog import dialog as deals_dialog
 from bot.dialogs.feedback.dialog import dialog as feedback_dialog
 from bot.dialogs.filing.dialog import dialog as filing_dialog
 from bot.dialogs.invite.dialog import dialog as invite_dialog
+from bot.dialogs.lead.dialog import dialog as lead_dialog
 from bot.dialogs.my_requests.dialog import dialog as my_requests_dialog
+from bot.dialogs.note.dialog import dialog as note_dialog
 from bot.dialogs.onboarding.dialog import dialog as onboarding_dialog
 from bot.dialogs.queue.dialog import dialog as queue_dialog
 from bot.dialogs.staff_request.dialog import dialog as staff_request_dialog
@@ -39,6 +44,11 @@ from bot.dialogs.timezone.dialog import dialog as timezone_dialog
 from bot.handlers import (
     client_desk,
     common,
+    crm_files,
+    crm_inline,
+    crm_intake,
+    crm_menu,
+    crm_notes,
     departments,
     errors,
     fallback,
@@ -157,6 +167,9 @@ def build_dispatcher(
         privacy.router(),
         client_desk.menu_router(),
         staff_desk.router(),
+        crm_menu.router(),
+        crm_files.router(),
+        crm_inline.router(),
         onboarding_dialog(),
         invite_dialog(),
         team_dialog(),
@@ -166,8 +179,17 @@ def build_dispatcher(
         feedback_dialog(),
         queue_dialog(),
         staff_request_dialog(),
+        lead_dialog(),
+        client_card_dialog(),
+        clients_dialog(),
+        deals_dialog(),
+        note_dialog(),
+        # Outside any dialog: a shared contact, a forwarded message or a .vcf from staff.
+        crm_intake.router(),
         client_desk.relay_router(),
         staff_desk.reply_router(),
+        # A staff member's plain text outside any flow: offered as a note on a client.
+        crm_notes.router(),
         fallback.router(),
     )
     # The same lock for dialog stacks, so several processes on Redis never interleave them.

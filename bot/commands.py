@@ -30,6 +30,12 @@ CLAIM = ("claim", N_("File a claim"))
 REQUESTS = ("requests", N_("My requests"))
 FEEDBACK = ("feedback", N_("Leave feedback"))
 QUEUE = ("queue", N_("Open requests"))
+CLIENTS = ("clients", N_("Find a client, my clients"))
+LEAD = ("lead", N_("Capture a new lead"))
+NOTE = ("note", N_("Log a meeting or call"))
+DEALS = ("deals", N_("Deals and pipeline"))
+IMPORT = ("import", N_("Import clients from CSV or Excel"))
+EXPORT = ("export", N_("Export clients to Excel and CSV"))
 
 CLIENT_COMMANDS = (START, ASK, CLAIM, REQUESTS, FEEDBACK, HELP, LANGUAGE, TIMEZONE, PRIVACY)
 
@@ -42,7 +48,19 @@ def _commands(i18n: I18n, locale: str, entries: tuple[tuple[str, str], ...]) -> 
 
 
 def staff_entries(actor: Actor) -> tuple[tuple[str, str], ...]:
-    entries: tuple[tuple[str, str], ...] = (START, QUEUE, HELP, LANGUAGE, TIMEZONE)
+    entries: tuple[tuple[str, str], ...] = (
+        START,
+        QUEUE,
+        CLIENTS,
+        LEAD,
+        NOTE,
+        DEALS,
+        IMPORT,
+        EXPORT,
+        HELP,
+        LANGUAGE,
+        TIMEZONE,
+    )
     if invitable_roles(actor):
         entries += (INVITE,)
     if can(actor, Permission.VIEW_TEAM):

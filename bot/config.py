@@ -7,6 +7,8 @@ from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import phonenumbers
+from babel.numbers import is_currency
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -75,6 +77,10 @@ class Settings(DatabaseSettings):
     desk_config: str | None = None
     flood_limit_per_minute: int = Field(default=20, ge=1, le=1000)
     redelivery_interval_seconds: float = Field(default=60.0, ge=1, le=3600)
+    # Phones typed without a country code are read as this country's (ISO 3166 code).
+    default_region: str = "RU"
+    # Deal amounts and budgets typed without a currency are in this one (ISO 4217 code).
+    default_currency: str = "RUB"
 
     @field_validator("bot_token")
     @classmethod
@@ -126,6 +132,20 @@ class Settings(DatabaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("must be an IANA time zone such as Europe/Moscow") from exc
         return value
+
+    @field_validator("default_region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if value.upper() not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError("must be a two-letter country code such as RU or BY")
+        return value.upper()
+
+    @field_validator("default_currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        if not is_currency(value.upper()):
+            raise ValueError("must be a currency code such as RUB, USD or EUR")
+        return value.upper()
 
     @field_validator("webhook_secret")
     @classmethod

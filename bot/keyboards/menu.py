@@ -18,12 +18,18 @@ CLAIM = __("📝 File a claim")
 MY_REQUESTS = __("📋 My requests")
 FEEDBACK = __("⭐ Leave feedback")
 QUEUE = __("📥 Requests")
+CLIENTS = __("👥 Clients")
+NEW_LEAD = __("➕ New lead")
+NOTE = __("📝 Note")
+DEALS = __("💼 Deals")
 
 
 def main_menu(actor: Actor) -> ReplyKeyboardMarkup:
     rows: list[list[KeyboardButton]] = []
     if actor.role.is_staff:
-        rows.append([KeyboardButton(text=str(QUEUE))])
+        rows.append([KeyboardButton(text=str(QUEUE)), KeyboardButton(text=str(CLIENTS))])
+        rows.append([KeyboardButton(text=str(NEW_LEAD)), KeyboardButton(text=str(NOTE))])
+        rows.append([KeyboardButton(text=str(DEALS))])
     else:
         rows.append([KeyboardButton(text=str(ASK)), KeyboardButton(text=str(CLAIM))])
         rows.append([KeyboardButton(text=str(MY_REQUESTS)), KeyboardButton(text=str(FEEDBACK))])

@@ -44,3 +44,25 @@ class RequestRejected(Exception):
     def __init__(self, problem: RequestProblem) -> None:
         super().__init__(problem.value)
         self.problem = problem
+
+
+class ClientProblem(StrEnum):
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    BAD_PHONE = "bad_phone"
+    BAD_EMAIL = "bad_email"
+    BAD_AMOUNT = "bad_amount"
+    BAD_DATE = "bad_date"
+    BAD_NUMBER = "bad_number"
+    BAD_CHOICE = "bad_choice"
+    SAME_CLIENT = "same_client"
+    NOT_STAFF_OWNER = "not_staff_owner"
+
+
+class ClientRejected(Exception):
+    """CRM input that cannot be taken; the problem says which answer to give, and the
+    question is asked again."""
+
+    def __init__(self, problem: ClientProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem

@@ -6,6 +6,7 @@ import re
 
 from bot.services.actors import Actor, Defaults, Profile
 from bot.services.clock import Clock
+from bot.services.crm import clients as crm_clients
 from bot.storage.dto import UserDTO
 from bot.storage.enums import Role
 from bot.storage.uow import UnitOfWork
@@ -62,6 +63,8 @@ async def give_consent(
         now=now,
         details={"source": source} if source else None,
     )
+    # He is a lead in the CRM base from now on, with the source of the link he came by.
+    await crm_clients.for_telegram_user(uow, clock, user, source=user.source)
     return user
 
 

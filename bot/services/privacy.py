@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.services.actors import Actor
 from bot.services.clock import Clock
+from bot.services.crm import clients as crm_clients
 from bot.services.errors import NotAllowed
 from bot.storage.dto import UserDTO
 from bot.storage.uow import UnitOfWork
@@ -93,6 +94,7 @@ async def withdraw_consent(uow: UnitOfWork, clock: Clock, actor: Actor) -> Erase
     feedback = len(await uow.feedback.of_client(user.id))
     await uow.feedback.forget_comments_of_client(user.id)
     await uow.audit.forget_person(user.id)
+    await crm_clients.forget_user(uow, user.id)
     # Requests and scores stay without him: their client_id becomes NULL.
     await uow.users.delete(user.id)
     await uow.audit.add(

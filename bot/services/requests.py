@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from bot.services import sla
 from bot.services.actors import Actor
 from bot.services.clock import Clock
+from bot.services.crm import clients as crm_clients
 from bot.services.desk import DeskConfig
 from bot.services.errors import NotAllowed, RequestProblem, RequestRejected
 from bot.storage.dto import EventDTO, FeedbackDTO, HandoffDTO, MessageDTO, RequestDTO, UserDTO
@@ -196,6 +197,7 @@ async def file(
     if assignee is not None and client.owner_id != assignee.id and assignee.role is Role.SPECIALIST:
         # The specialist who answers a client's first request becomes his single contact.
         client = await uow.users.update(client.id, now=now, owner_id=assignee.id)
+        await crm_clients.adopt(uow, client, assignee.id, now)
     target = desk.sla.target(draft.kind, draft.category, client.segment)
     due = sla.due_times(desk.calendar, target, now)
     request = await uow.requests.add(

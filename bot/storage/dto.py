@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.storage.enums import (
+    ClientStatus,
+    ContactKind,
+    DealStage,
     FeedbackKind,
     HandoffStatus,
+    PaymentHabit,
     RequestKind,
     RequestStatus,
     Role,
     Side,
+    TimelineKind,
 )
 
 
@@ -164,3 +169,84 @@ class FeedbackDTO:
     comment: str | None
     created_at: datetime
     escalated_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientDTO:
+    id: int
+    user_id: int | None
+    name: str
+    company: str | None
+    position: str | None
+    telegram_username: str | None
+    status: ClientStatus
+    segment: str
+    owner_id: int | None
+    source: str | None
+    needs: str | None
+    budget_minor: int | None
+    budget_currency: str | None
+    special_terms: str | None
+    competitors: str | None
+    payment: PaymentHabit
+    score_override: int | None
+    score_reason: str | None
+    next_step: str | None
+    next_step_at: datetime | None
+    last_contact_at: datetime | None
+    created_by: int | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def title(self) -> str:
+        """How lists and buttons name him: "Name · Company"."""
+        return f"{self.name} · {self.company}" if self.company else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class ContactDTO:
+    id: int
+    client_id: int
+    kind: ContactKind
+    value: str
+    normalized: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineDTO:
+    """One line of a client's timeline. Entries read from requests and their messages carry
+    `request_id` and an id that is unique only within their kind (see
+    `TimelineRepository.page` for which fields they fill)."""
+
+    id: int
+    client_id: int
+    kind: TimelineKind
+    author_id: int | None
+    happened_at: datetime
+    text: str | None
+    outcome: str | None = None
+    next_step: str | None = None
+    next_step_at: datetime | None = None
+    file_id: str | None = None
+    file_kind: str | None = None
+    details: str | None = None
+    request_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DealDTO:
+    id: int
+    client_id: int
+    owner_id: int | None
+    title: str
+    amount_minor: int | None
+    currency: str
+    stage: DealStage
+    lost_reason: str | None
+    expected_close: date | None
+    probability: int | None
+    special_terms: str | None
+    stage_changed_at: datetime
+    created_at: datetime
+    updated_at: datetime

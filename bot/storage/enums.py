@@ -71,3 +71,93 @@ class Segment(StrEnum):
     STANDARD = "standard"
     KEY = "key"
     VIP = "vip"
+
+
+class ClientStatus(StrEnum):
+    """Where a contact is on the way from a first meeting to a steady client."""
+
+    LEAD = "lead"
+    PROSPECT = "prospect"
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    LOST = "lost"
+
+
+class LeadSource(StrEnum):
+    """The usual ways a lead comes in; any other source is kept as the text typed."""
+
+    EXHIBITION = "exhibition"
+    FAIR = "fair"
+    PRESENTATION = "presentation"
+    ADVERTISING = "advertising"
+    REFERRAL = "referral"
+    COLD_CALL = "cold_call"
+    WEBSITE = "website"
+    DEEP_LINK = "deep_link"
+    OTHER = "other"
+
+
+class ContactKind(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+
+
+class PaymentHabit(StrEnum):
+    """What the specialist knows of how the client pays; one factor of the reliability score."""
+
+    UNKNOWN = "unknown"
+    ON_TIME = "on_time"
+    SOMETIMES_LATE = "sometimes_late"
+    OFTEN_LATE = "often_late"
+
+
+class TimelineKind(StrEnum):
+    """What a client's timeline entry records. Requests and their messages are read from the
+    desk's own tables and shown among these."""
+
+    CREATED = "created"
+    NOTE = "note"
+    MEETING = "meeting"
+    CALL = "call"
+    VISIT = "visit"
+    ONLINE = "online"
+    EDIT = "edit"
+    STATUS = "status"
+    DEAL = "deal"
+    MERGE = "merge"
+    SCORE = "score"
+    REQUEST = "request"
+    MESSAGE = "message"
+
+    @property
+    def is_contact(self) -> bool:
+        """A conversation with the client: it resets "no contact for N days"."""
+        return self in CONTACT_KINDS
+
+
+CONTACT_KINDS = frozenset(
+    {TimelineKind.MEETING, TimelineKind.CALL, TimelineKind.VISIT, TimelineKind.ONLINE}
+)
+INTERACTION_KINDS = (
+    TimelineKind.MEETING,
+    TimelineKind.CALL,
+    TimelineKind.VISIT,
+    TimelineKind.ONLINE,
+)
+
+
+class DealStage(StrEnum):
+    NEW = "new"
+    QUALIFIED = "qualified"
+    PROPOSAL = "proposal"
+    NEGOTIATION = "negotiation"
+    CONTRACT = "contract"
+    WON = "won"
+    LOST = "lost"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (DealStage.WON, DealStage.LOST)
+
+
+OPEN_DEAL_STAGES = tuple(stage for stage in DealStage if stage.is_open)

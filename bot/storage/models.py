@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -225,3 +226,131 @@ class Feedback(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Client(Base):
+    """A lead or client in the specialist's base. He may or may not use the bot himself:
+    `user_id` links the card to his Telegram account when he does."""
+
+    __tablename__ = "clients"
+    __table_args__ = (
+        Index("ix_clients_owner_status", "owner_id", "status"),
+        Index("ix_clients_owner_last_contact", "owner_id", "last_contact_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), unique=True
+    )
+    name: Mapped[str] = mapped_column(String(256))
+    company: Mapped[str | None] = mapped_column(String(256))
+    position: Mapped[str | None] = mapped_column(String(128))
+    telegram_username: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    segment: Mapped[str] = mapped_column(String(16))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    source: Mapped[str | None] = mapped_column(String(128))
+    needs: Mapped[str | None] = mapped_column(Text)
+    budget_minor: Mapped[int | None] = mapped_column(BigInteger)
+    budget_currency: Mapped[str | None] = mapped_column(String(3))
+    special_terms: Mapped[str | None] = mapped_column(Text)
+    competitors: Mapped[str | None] = mapped_column(Text)
+    payment: Mapped[str] = mapped_column(String(16), default="unknown", server_default="unknown")
+    score_override: Mapped[int | None] = mapped_column(Integer)
+    score_reason: Mapped[str | None] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(Text)
+    next_step_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ClientContact(Base):
+    """A phone (E.164) or an e-mail of a client; `normalized` is what search and duplicate
+    checks compare (the phone's digits, the e-mail in lower case)."""
+
+    __tablename__ = "client_contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    value: Mapped[str] = mapped_column(String(320))
+    normalized: Mapped[str] = mapped_column(
+        String(320).with_variant(String(320, collation="C"), "postgresql"), index=True
+    )
+
+
+class ClientTag(Base):
+    __tablename__ = "client_tags"
+
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class ClientWord(Base):
+    """The words of a client's name, company, e-mails and tags, folded (lower case, ё → е),
+    for prefix search on an index; `skeleton` (the word without vowels and doubled letters)
+    finds a word typed with a typo."""
+
+    __tablename__ = "client_words"
+
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The "C" collation on PostgreSQL makes a prefix a plain range on the index.
+    word: Mapped[str] = mapped_column(
+        String(64).with_variant(String(64, collation="C"), "postgresql"),
+        primary_key=True,
+        index=True,
+    )
+    skeleton: Mapped[str] = mapped_column(
+        String(64).with_variant(String(64, collation="C"), "postgresql"), index=True
+    )
+
+
+class TimelineEntry(Base):
+    """Something that happened with a client: a note, a meeting or call with its outcome and
+    next step, an edit of his card, a status or deal change."""
+
+    __tablename__ = "timeline_entries"
+    __table_args__ = (Index("ix_timeline_entries_client_happened", "client_id", "happened_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    happened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    text: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(Text)
+    next_step_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A voice message or photo attached to a note: the Telegram file id and its kind.
+    file_id: Mapped[str | None] = mapped_column(String(256))
+    file_kind: Mapped[str | None] = mapped_column(String(16))
+    # Machine-readable particulars (which field changed, from and to, the deal) as JSON.
+    details: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Deal(Base):
+    __tablename__ = "deals"
+    __table_args__ = (Index("ix_deals_owner_stage", "owner_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(256))
+    # Money in minor units (kopecks, cents): exact, and the same on both databases.
+    amount_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    stage: Mapped[str] = mapped_column(String(16))
+    lost_reason: Mapped[str | None] = mapped_column(Text)
+    expected_close: Mapped[date | None] = mapped_column(Date)
+    probability: Mapped[int | None] = mapped_column(Integer)
+    special_terms: Mapped[str | None] = mapped_column(Text)
+    stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -6,10 +6,13 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.repositories.audit import AuditRepository
+from bot.storage.repositories.clients import ClientRepository
+from bot.storage.repositories.deals import DealRepository
 from bot.storage.repositories.feedback import FeedbackRepository, HandoffRepository
 from bot.storage.repositories.invites import InviteRepository
 from bot.storage.repositories.messages import MessageRepository
 from bot.storage.repositories.requests import RequestRepository
+from bot.storage.repositories.timeline import TimelineRepository
 from bot.storage.repositories.users import UserRepository
 
 
@@ -23,3 +26,6 @@ class UnitOfWork:
         self.messages = MessageRepository(session)
         self.handoffs = HandoffRepository(session)
         self.feedback = FeedbackRepository(session)
+        self.clients = ClientRepository(session)
+        self.timeline = TimelineRepository(session)
+        self.deals = DealRepository(session)

@@ -1,0 +1,10 @@
+"""PLACEHOLDER: replaced by the real dialog."""
+
+from aiogram_dialog import Dialog, Window
+from aiogram_dialog.widgets.text import Const
+
+from bot.dialogs.client_card.states import ClientCard
+
+
+def dialog() -> Dialog:
+    return Dialog(Window(Const("placeholder"), state=ClientCard.main))

@@ -1,0 +1,7 @@
+from aiogram.fsm.state import State, StatesGroup
+
+
+class Clients(StatesGroup):
+    """Search and "My clients". start_data (optional): {"query": str}."""
+
+    menu = State()

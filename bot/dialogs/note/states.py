@@ -1,0 +1,8 @@
+from aiogram.fsm.state import State, StatesGroup
+
+
+class Note(StatesGroup):
+    """Meeting and call notes. start_data (optional): {"client_id": int, "text": str}
+    (with a client the flow starts at the kind of contact)."""
+
+    client = State()

@@ -1,0 +1,1 @@
+"""The specialist's CRM: the client base, its timeline, search, deals, notes and files."""
