@@ -53,6 +53,14 @@ def help_text(actor: Actor) -> str:
     if actor.role.is_staff:
         lines.append(_("/queue: open requests, the nearest deadline first"))
         lines.append(_("Reply to a client's message or a request card to answer the client."))
+        lines.append(_("/clients: find a client by name, company, phone, e-mail or tag"))
+        lines.append(
+            _("/lead: capture a new lead; or send me a contact, a .vcf file or a forwarded message")
+        )
+        lines.append(_("/note: log a meeting or call; any text you send can become a note"))
+        lines.append(_("/deals: your deals and pipeline"))
+        lines.append(_("/import and /export: clients from and to CSV or Excel"))
+        lines.append(_("In any chat, type my @username and a name to share a client's card."))
     else:
         lines.append(_("/ask: ask a question"))
         lines.append(_("/claim: file a claim"))

@@ -180,7 +180,9 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(launch: Launch) 
     mark = admin.send("/start")
     greeting = await admin.receives("Choose an action in the menu below.", after=mark)
     assert reply_keyboard(greeting) == [
-        ["📥 Requests"],
+        ["📥 Requests", "🗂 Clients"],
+        ["➕ New lead", "📝 Note"],
+        ["💼 Deals"],
         ["✉️ Invite staff", "👥 Team"],
         ["❓ Help", "🌐 Language"],
     ]
@@ -200,7 +202,12 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(launch: Launch) 
     assert welcome.params["text"] == (
         "Welcome to the team! You are now a client relations specialist."
     )
-    assert reply_keyboard(welcome) == [["📥 Requests"], ["❓ Help", "🌐 Language"]]
+    assert reply_keyboard(welcome) == [
+        ["📥 Requests", "🗂 Clients"],
+        ["➕ New lead", "📝 Note"],
+        ["💼 Deals"],
+        ["❓ Help", "🌐 Language"],
+    ]
     scope = {"type": "chat", "chat_id": 700}
     await desk.wait_for("setMyCommands", lambda c: c.params.get("scope") == scope, after=mark)
     assert [c["command"] for c in desk.api.commands(scope)] == [

@@ -186,6 +186,12 @@ async def test_commands_are_published_per_language_and_scope(harness: Harness) -
     assert published[("chat", None)] == [
         "start",
         "queue",
+        "clients",
+        "lead",
+        "note",
+        "deals",
+        "import",
+        "export",
         "help",
         "language",
         "timezone",

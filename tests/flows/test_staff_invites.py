@@ -19,6 +19,10 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(harness: Harness
     await admin.send("/start")
     assert admin.menu() == [
         "📥 Requests",
+        "🗂 Clients",
+        "➕ New lead",
+        "📝 Note",
+        "💼 Deals",
         "✉️ Invite staff",
         "👥 Team",
         "❓ Help",
@@ -42,6 +46,12 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(harness: Harness
     assert [c.command for c in scoped[-1].commands] == [
         "start",
         "queue",
+        "clients",
+        "lead",
+        "note",
+        "deals",
+        "import",
+        "export",
         "help",
         "language",
         "timezone",
