@@ -279,6 +279,10 @@ class ClientContact(Base):
     normalized: Mapped[str] = mapped_column(
         String(320).with_variant(String(320, collation="C"), "postgresql"), index=True
     )
+    # A phone's digits backwards, so that "the last four digits" is a range on an index.
+    reversed_digits: Mapped[str | None] = mapped_column(
+        String(32).with_variant(String(32, collation="C"), "postgresql"), index=True
+    )
 
 
 class ClientTag(Base):
@@ -316,7 +320,11 @@ class TimelineEntry(Base):
     next step, an edit of his card, a status or deal change."""
 
     __tablename__ = "timeline_entries"
-    __table_args__ = (Index("ix_timeline_entries_client_happened", "client_id", "happened_at"),)
+    __table_args__ = (
+        Index("ix_timeline_entries_client_happened", "client_id", "happened_at"),
+        # A staff member's latest entries: the clients he worked on recently.
+        Index("ix_timeline_entries_author_id_id", "author_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))

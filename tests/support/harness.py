@@ -80,6 +80,22 @@ class Person:
         }
         return await self.send_content(document=document, **extra)
 
+    async def send_file(
+        self, file_name: str, content: bytes, *, caption: str | None = None, **extra: Any
+    ) -> list[Call]:
+        """A document whose download yields `content` (e.g. a CSV to import)."""
+        file_id = f"doc-{next(_file_ids)}"
+        self.harness.session.add_file(file_id, content)
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_name": file_name,
+            "file_size": len(content),
+        }
+        if caption is not None:
+            extra["caption"] = caption
+        return await self.send_content(document=document, **extra)
+
     async def press_data(
         self, data: str, message_id: int, chat_id: int | None = None
     ) -> list[Call]:

@@ -14,12 +14,13 @@ from aiogram.methods import (
     CopyMessage,
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     GetMe,
     SendDocument,
     SendMessage,
     TelegramMethod,
 )
-from aiogram.types import Chat, Message, MessageId, User
+from aiogram.types import Chat, File, Message, MessageId, User
 
 BOT_USER = User(
     id=123456789,
@@ -48,6 +49,12 @@ class RecordingSession(BaseSession):
         self.calls: list[Call] = []
         self._message_ids = itertools.count(1000)
         self._failures: dict[str, Exception] = {}
+        # What downloading a file yields, by its file id (see add_file).
+        self.files: dict[str, bytes] = {}
+
+    def add_file(self, file_id: str, content: bytes) -> None:
+        """Downloading the file `file_id` (getFile, then its URL) yields `content`."""
+        self.files[file_id] = content
 
     def fail_next(self, method: str, exception: Exception) -> None:
         """The next call of `method` (e.g. "EditMessageText") raises `exception`."""
@@ -66,6 +73,14 @@ class RecordingSession(BaseSession):
     def _answer(self, method: TelegramMethod[Any]) -> Any:
         if isinstance(method, GetMe):
             return BOT_USER
+        if isinstance(method, GetFile):
+            content = self.files.get(method.file_id, b"")
+            return File(
+                file_id=method.file_id,
+                file_unique_id=f"u-{method.file_id}",
+                file_size=len(content),
+                file_path=f"documents/{method.file_id}",
+            )
         if isinstance(method, SendMessage):
             return self._message(method.chat_id, method.text, method.reply_markup)
         if isinstance(method, CopyMessage):
@@ -99,7 +114,12 @@ class RecordingSession(BaseSession):
         chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
-        yield b""
+        # The URL ends with the path getFile gave: documents/<file id>.
+        content = self.files.get(url.rsplit("/", 1)[-1], b"")
+        if not content:
+            yield b""
+        for start in range(0, len(content), chunk_size):
+            yield content[start : start + chunk_size]
 
     async def close(self) -> None:
         """Nothing to close: no network."""

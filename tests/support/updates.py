@@ -154,5 +154,29 @@ def callback_query(
     return {"callback_query": {**query, "data": data, "message": message}}
 
 
+_inline_query_ids = itertools.count(1)
+
+
+def inline_query(
+    user_id: int,
+    query: str,
+    *,
+    first_name: str = "Ivan",
+    language_code: str | None = "ru",
+    chat_type: str = "private",
+) -> dict[str, Any]:
+    """ "@bot <query>" typed in a chat (inline mode)."""
+    sender = _user(user_id, first_name, None, None, language_code)
+    return {
+        "inline_query": {
+            "id": f"iq-{next(_inline_query_ids)}",
+            "from": sender,
+            "query": query,
+            "offset": "",
+            "chat_type": chat_type,
+        }
+    }
+
+
 def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2

@@ -33,7 +33,7 @@ class AuditRepository:
                 action=action,
                 entity=entity,
                 entity_id=entity_id,
-                details=json.dumps(details, ensure_ascii=False, sort_keys=True)
+                details=json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
                 if details
                 else None,
                 created_at=now,

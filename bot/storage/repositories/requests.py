@@ -183,6 +183,18 @@ class RequestRepository:
         )
         return [event_dto(row) for row in rows]
 
+    async def tally_of_client(self, client_id: int) -> dict[tuple[RequestKind, RequestStatus], int]:
+        """How many of the client's requests there are of each kind and status (one query;
+        the reliability score reads claims and requests waiting for the client from it)."""
+        rows = await self._session.execute(
+            select(Request.kind, Request.status, func.count())
+            .where(Request.client_id == client_id)
+            .group_by(Request.kind, Request.status)
+        )
+        return {
+            (RequestKind(kind), RequestStatus(status)): count for kind, status, count in rows.all()
+        }
+
 
 def _stored(value: object) -> object:
     """Enums are stored as their string values."""

@@ -3,15 +3,20 @@ client's Telegram account read in among them (the desk's tables stay their only 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import literal, null, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.bulk import insert_rows
 from bot.storage.dto import TimelineDTO
 from bot.storage.enums import CONTACT_KINDS, TimelineKind
 from bot.storage.models import Request, RequestMessage, TimelineEntry
 from bot.storage.repositories.rows import from_row
+
+# How many of a person's newest timeline entries "recently touched clients" come from.
+RECENT_WINDOW = 200
 
 
 def to_dto(row: TimelineEntry) -> TimelineDTO:
@@ -160,3 +165,49 @@ class TimelineRepository:
             .order_by(TimelineEntry.happened_at.desc())
             .limit(1)
         )
+
+    async def clients_touched_by(
+        self, author_id: int, *, limit: int, window: int = RECENT_WINDOW
+    ) -> list[int]:
+        """The clients `author_id` wrote entries on lately, the latest first: his newest
+        `window` entries, walked backwards on the (author_id, id) index."""
+        rows = await self._session.scalars(
+            select(TimelineEntry.client_id)
+            .where(TimelineEntry.author_id == author_id)
+            .order_by(TimelineEntry.id.desc())
+            .limit(window)
+        )
+        return list(dict.fromkeys(rows))[:limit]
+
+    # Import (bot/services/crm/importing.py): one statement per batch of entries
+
+    async def add_many(self, rows: Sequence[Mapping[str, object]], *, now: datetime) -> None:
+        """Inserts entries (dicts of TimelineEntry's columns, `kind` a TimelineKind) in one
+        executemany; the columns a row leaves out are empty."""
+        if not rows:
+            return
+        # Every row has every column: one COPY or executemany takes one set of columns.
+        empty = dict.fromkeys(
+            ("text", "outcome", "next_step", "next_step_at", "file_id", "file_kind", "details")
+        )
+        await insert_rows(
+            self._session,
+            TimelineEntry.__table__,
+            [
+                {**empty, **row, "kind": TimelineKind(row["kind"]).value, "created_at": now}
+                for row in rows
+            ],
+        )
+
+    async def texts_of(self, client_ids: Sequence[int], kind: TimelineKind) -> set[tuple[int, str]]:
+        """(client id, text) of these clients' entries of this kind: what is there already."""
+        if not client_ids:
+            return set()
+        rows = await self._session.execute(
+            select(TimelineEntry.client_id, TimelineEntry.text).where(
+                TimelineEntry.client_id.in_(list(client_ids)),
+                TimelineEntry.kind == kind.value,
+                TimelineEntry.text.is_not(None),
+            )
+        )
+        return {(client_id, text) for client_id, text in rows.all()}

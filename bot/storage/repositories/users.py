@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -103,3 +104,11 @@ class UserRepository:
             select(User).where(User.role == role.value).order_by(User.id)
         )
         return [to_dto(row) for row in rows]
+
+    async def many(self, user_ids: Iterable[int]) -> dict[int, UserDTO]:
+        """The users with these ids that exist, by id (one query for a page of names)."""
+        wanted = sorted(set(user_ids))
+        if not wanted:
+            return {}
+        rows = await self._session.scalars(select(User).where(User.id.in_(wanted)))
+        return {row.id: to_dto(row) for row in rows}
