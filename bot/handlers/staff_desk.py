@@ -14,6 +14,7 @@ from aiogram_dialog import DialogManager, StartMode
 
 from bot import delivery
 from bot.dialogs.beside import start_beside
+from bot.dialogs.client_card.states import ClientCard
 from bot.dialogs.queue.states import Queue
 from bot.dialogs.staff_request.states import StaffRequest
 from bot.keyboards import requests as kb
@@ -24,8 +25,10 @@ from bot.render.labels import answer_sent, problem_text
 from bot.services import lifecycle, relay, requests
 from bot.services.actors import Actor
 from bot.services.clock import Clock
+from bot.services.crm import access as crm_access
 from bot.services.desk import DeskConfig
 from bot.services.errors import NotAllowed, RequestProblem, RequestRejected
+from bot.storage.dto import ClientDTO
 from bot.storage.uow import UnitOfWork
 from bot.texts import stale_button, unknown_command
 
@@ -103,6 +106,10 @@ async def on_card(
         elif action is kb.CardAction.CLIENT:
             await callback.answer()
             await _show_client(ctx, actor, request_id)
+        elif action is kb.CardAction.CLIENT_CARD:
+            client = await _crm_client(uow, actor, request.client_id)
+            await callback.answer()
+            await start_beside(dialog_manager, callback, ClientCard.main, {"client_id": client.id})
     except NotAllowed:
         await callback.answer(stale_button(), show_alert=True)
     except RequestRejected as error:
@@ -131,7 +138,22 @@ async def _show_client(ctx: Ctx, actor: Actor, request_id: int) -> None:
         if client.username:
             lines.append(f"https://t.me/{html.escape(client.username)}")
         text = "\n".join(lines)
-    await delivery.send_to(ctx.bot, ctx.uow, actor.user, request_id, text)
+    markup = None
+    if client is not None:
+        try:
+            await _crm_client(ctx.uow, actor, client.id)
+            markup = kb.client_card(request_id)
+        except NotAllowed:
+            pass
+    await delivery.send_to(ctx.bot, ctx.uow, actor.user, request_id, text, markup)
+
+
+async def _crm_client(uow: UnitOfWork, actor: Actor, user_id: int | None) -> ClientDTO:
+    """The CRM card of the request's client, if this staff member works with him."""
+    client = await uow.clients.by_user(user_id) if user_id is not None else None
+    if client is None:
+        raise NotAllowed("client")
+    return await crm_access.client_for(uow, actor, client.id)
 
 
 async def on_staff_reply(

@@ -22,6 +22,7 @@ class CardAction(StrEnum):
     HANDOFF = "handoff"
     CLIENT = "client"
     HISTORY = "history"
+    CLIENT_CARD = "client_card"  # the request's client in the CRM
 
 
 class Card(CallbackData, prefix="rq"):
@@ -80,6 +81,16 @@ def staff_card(request: RequestDTO, *, can_hand_off: bool) -> InlineKeyboardMark
         text=_("📜 History"), callback_data=Card(action=CardAction.HISTORY, request_id=rid)
     )
     builder.adjust(2)
+    return builder.as_markup()
+
+
+def client_card(request_id: int) -> InlineKeyboardMarkup:
+    """Under the short "👤 Client" answer: the client's full CRM card."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("📇 Open the client card"),
+        callback_data=Card(action=CardAction.CLIENT_CARD, request_id=request_id),
+    )
     return builder.as_markup()
 
 
