@@ -5,3 +5,6 @@ class Clients(StatesGroup):
     """Search and "My clients". start_data (optional): {"query": str}."""
 
     menu = State()
+    results = State()
+    list = State()
+    filter = State()
