@@ -6,3 +6,10 @@ class Note(StatesGroup):
     (with a client the flow starts at the kind of contact)."""
 
     client = State()
+    kind = State()
+    when = State()
+    hour = State()
+    text = State()
+    outcome = State()
+    next_step = State()
+    next_date = State()
