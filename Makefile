@@ -47,6 +47,7 @@ test: lint compile-i18n
 bench: compile-i18n
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/relay.py
+	$(BIN)/python bench/crm.py
 
 clean:
 	rm -rf $(VENV) data

@@ -23,26 +23,30 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
+import io
 import random
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from faker import Faker
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bench.crm_data import NOW, TAGS, Base, generate
+from bench.crm_data import NOW, TAGS, Base, Pool, generate
 from bench.throughput import engine_for, peak_rss_mib
 from bot.i18n import create_i18n
 from bot.render import clients as render
 from bot.render.cards import Reader
 from bot.services.actors import Actor
-from bot.services.crm import clients, score, search, timeline
+from bot.services.crm import clients, exporting, importing, score, search, timeline
 from bot.storage import migrate
 from bot.storage.database import create_sessionmaker
 from bot.storage.uow import UnitOfWork
@@ -152,6 +156,69 @@ async def measure_card(
     return [(await timed(sessionmaker, open_card))[0] for _ in range(rounds)]
 
 
+def import_file(rows: int, seed: int) -> bytes:
+    """A CSV as a Russian office saves it: `;`, Russian headers, new people with phones,
+    e-mails and tags, and a few duplicates of earlier rows (which the import merges)."""
+    rng = random.Random(seed)
+    pools = [Pool(Faker("ru_RU"), 10, surname_first=True), Pool(Faker("en_US"), 11)]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["ФИО", "Компания", "Должность", "Телефон", "Email", "Статус", "Теги"])
+    for number in range(rows):
+        pool = pools[number % 2]
+        phone = f"+7 95{rng.randrange(10**8):08d}"
+        writer.writerow(
+            [
+                pool.name(rng),
+                rng.choice(pool.companies),
+                rng.choice(pool.jobs),
+                phone,
+                f"{rng.choice(pool.logins)}.import{number}@{rng.choice(pool.domains)}",
+                rng.choice(["лид", "активный", "prospect"]),
+                ", ".join(rng.sample(TAGS, 2)),
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+async def measure_import(
+    sessionmaker: async_sessionmaker[AsyncSession], actor: Actor, rows: int
+) -> tuple[float, importing.ImportResult]:
+    data = import_file(rows, seed=99)
+    return await timed(
+        sessionmaker,
+        lambda uow: importing.import_file(
+            uow,
+            actor,
+            FixedClock(NOW),
+            data,
+            "clients.csv",
+            region=REGION,
+            locale="ru",
+            currency="RUB",
+        ),
+    )
+
+
+async def measure_export(
+    sessionmaker: async_sessionmaker[AsyncSession], actor: Actor
+) -> tuple[float, exporting.ExportFiles]:
+    return await timed(
+        sessionmaker,
+        lambda uow: exporting.export(
+            uow, actor, FixedClock(NOW), exporting.Labels.plain(actor.timezone)
+        ),
+    )
+
+
+class FixedClock:
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+
 async def staff_actor(sessionmaker: async_sessionmaker[AsyncSession], user_id: int) -> Actor:
     async with sessionmaker() as session:
         user = await UnitOfWork(session).users.get(user_id)
@@ -200,6 +267,16 @@ async def run(engine: AsyncEngine, args: argparse.Namespace) -> None:
         f"open a card with 1,000 timeline entries: p50 {statistics.median(card_times):.1f} ms  "
         f"p95 {percentile(card_times, 0.95):.1f} ms  (target < 100 ms)"
     )
+    ms, result = await measure_import(sessionmaker, specialist, args.import_rows)
+    print(
+        f"import of {args.import_rows} CSV rows: {ms / 1000:.2f} s  (created {result.created}, "
+        f"merged {result.merged}, rejected {len(result.rejected)}; target < 10 s)"
+    )
+    ms, files = await measure_export(sessionmaker, head)
+    print(
+        f"export of {files.count} clients: {ms / 1000:.2f} s  "
+        f"(XLSX {len(files.xlsx) / 2**20:.1f} MiB, CSV {len(files.csv) / 2**20:.1f} MiB)"
+    )
     print(f"peak RSS: {peak_rss_mib():.1f} MiB")
 
 
@@ -209,6 +286,7 @@ async def main() -> None:
     parser.add_argument("--timeline", type=int, default=1_000_000)
     parser.add_argument("--specialists", type=int, default=20)
     parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
     print(f"crm benchmark, database: {args.database}")

@@ -117,6 +117,10 @@ def client_problem_text(problem: ClientProblem) -> str:
         ClientProblem.BAD_DATE: _(
             "I could not read the date. Type it as 31.12.2026 or pick it in the calendar."
         ),
+        ClientProblem.PAST_DATE: _("This day has passed. Please choose today or a later day."),
+        ClientProblem.FUTURE_DATE: _(
+            "This is still ahead. A note records what has happened; plan it as a next step."
+        ),
         ClientProblem.BAD_NUMBER: _("Please type a whole number from 0 to 100."),
         ClientProblem.BAD_CHOICE: _("Please choose one of the buttons."),
         ClientProblem.SAME_CLIENT: _("These are the same client."),

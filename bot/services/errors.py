@@ -53,6 +53,8 @@ class ClientProblem(StrEnum):
     BAD_EMAIL = "bad_email"
     BAD_AMOUNT = "bad_amount"
     BAD_DATE = "bad_date"
+    PAST_DATE = "past_date"
+    FUTURE_DATE = "future_date"
     BAD_NUMBER = "bad_number"
     BAD_CHOICE = "bad_choice"
     SAME_CLIENT = "same_client"

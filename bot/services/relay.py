@@ -10,6 +10,7 @@ from typing import Any
 from bot.services import requests
 from bot.services.actors import Actor
 from bot.services.clock import Clock
+from bot.services.crm import clients as crm_clients
 from bot.services.desk import DeskConfig
 from bot.services.errors import NotAllowed, RequestProblem, RequestRejected
 from bot.services.lifecycle import StatusChange, apply_status
@@ -150,6 +151,8 @@ async def from_staff(
         request = resumed.request
     else:
         request = await uow.requests.update(request.id, now=now)
+    # An answer to the client is contact with him: "no contact for N days" restarts.
+    await crm_clients.touch_user(uow, client.id, now)
     return Outgoing(message, request, client, staff, resumed)
 
 

@@ -156,19 +156,26 @@ async def create(
         now=now,
         text=draft.source,
     )
+    await first_note(uow, client.id, author_id, now, note)
+    await uow.audit.add(
+        actor_id=author_id, action="client_created", entity="client", entity_id=client.id, now=now
+    )
+    return client
+
+
+async def first_note(
+    uow: UnitOfWork, client_id: int, author_id: int, now: datetime, note: str | None
+) -> None:
+    """The note a lead came with (a forwarded message's text), as his timeline's note."""
     if note:
         await uow.timeline.add(
-            client_id=client.id,
+            client_id=client_id,
             kind=TimelineKind.NOTE,
             author_id=author_id,
             happened_at=now,
             now=now,
             text=clean_text(note, MAX_TEXT),
         )
-    await uow.audit.add(
-        actor_id=author_id, action="client_created", entity="client", entity_id=client.id, now=now
-    )
-    return client
 
 
 async def for_telegram_user(
@@ -270,6 +277,8 @@ async def update(
     for key, value in changed.items():
         await record_edit(uow, updated, author_id, now, key, getattr(client, key), value)
     mirrored = {key: changed[key] for key in USER_MIRRORED if key in changed}
+    if "owner_id" in changed:
+        await uow.deals.hand_over_open(client.id, changed["owner_id"], now=now)
     if mirrored and client.user_id is not None:
         await uow.users.update(
             client.user_id, now=now, **{k: _plain(v) for k, v in mirrored.items()}
@@ -359,6 +368,11 @@ async def touch(uow: UnitOfWork, client_id: int, at: datetime) -> None:
     client = await uow.clients.get(client_id)
     if client is not None and (client.last_contact_at is None or client.last_contact_at < at):
         await uow.clients.update(client_id, now=at, last_contact_at=at)
+
+
+async def touch_user(uow: UnitOfWork, user_id: int, at: datetime) -> None:
+    """Like `touch`, for the card of a client who uses the bot (one statement)."""
+    await uow.clients.touch_user(user_id, at)
 
 
 async def reindex(uow: UnitOfWork, client_id: int) -> None:

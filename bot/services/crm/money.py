@@ -18,6 +18,7 @@ from bot.services.errors import ClientProblem, ClientRejected
 
 SIGNS = {"₽": "RUB", "$": "USD", "€": "EUR", "£": "GBP", "₸": "KZT", "руб": "RUB", "р": "RUB"}
 MAX_AMOUNT = Decimal("1e13")
+_GLUED_CODE = re.compile(r"^(-?[A-Z]{3})(\d)")
 _CURRENCY = re.compile(r"([A-Za-z]{3}|₽|\$|€|£|₸|руб\.?|р\.?)", re.IGNORECASE)
 
 
@@ -55,4 +56,7 @@ def to_decimal(minor: int, currency: str) -> Decimal:
 
 
 def format_money(minor: int, currency: str, locale: str) -> str:
-    return format_currency(to_decimal(minor, currency), currency, locale=locale)
+    text = format_currency(to_decimal(minor, currency), currency, locale=locale)
+    # English writes a currency without a sign as its code glued to the number
+    # ("RUB150,000.00"); a no-break space keeps it readable and on one line.
+    return _GLUED_CODE.sub("\\1\u00a0\\2", text)
