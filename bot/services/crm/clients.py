@@ -365,9 +365,7 @@ async def remove_contact(
 
 async def touch(uow: UnitOfWork, client_id: int, at: datetime) -> None:
     """A conversation with the client happened at `at`: "no contact for N days" restarts."""
-    client = await uow.clients.get(client_id)
-    if client is not None and (client.last_contact_at is None or client.last_contact_at < at):
-        await uow.clients.update(client_id, now=at, last_contact_at=at)
+    await uow.clients.touch(client_id, at)
 
 
 async def touch_user(uow: UnitOfWork, user_id: int, at: datetime) -> None:

@@ -222,14 +222,20 @@ class ClientRepository:
         rows = await self._session.execute(query.limit(limit))
         return [(client_id, word) for client_id, word in rows.all()]
 
+    async def touch(self, client_id: int, at: datetime) -> None:
+        """The client was in contact at `at` (an earlier contact logged late changes
+        nothing); his card counts as updated then."""
+        await self._session.execute(
+            update(Client)
+            .where(Client.id == client_id, _contact_before(at))
+            .values(last_contact_at=at, updated_at=at)
+        )
+
     async def touch_user(self, user_id: int, at: datetime) -> None:
         """The card linked to this Telegram account was in contact at `at`."""
         await self._session.execute(
             update(Client)
-            .where(
-                Client.user_id == user_id,
-                or_(Client.last_contact_at.is_(None), Client.last_contact_at < at),
-            )
+            .where(Client.user_id == user_id, _contact_before(at))
             .values(last_contact_at=at)
         )
 
@@ -534,6 +540,10 @@ class ClientRepository:
             query = query.where(table.c.owner_id == owner_id)
         rows = await self._session.execute(query.order_by(table.c.id).limit(limit))
         return [to_dto(row) for row in rows]  # type: ignore[arg-type]
+
+
+def _contact_before(at: datetime):  # type: ignore[no-untyped-def]
+    return or_(Client.last_contact_at.is_(None), Client.last_contact_at < at)
 
 
 def _stored(fields: dict[str, object]) -> dict[str, object]:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.bulk import insert_rows
 from bot.storage.dto import TimelineDTO
-from bot.storage.enums import CONTACT_KINDS, TimelineKind
+from bot.storage.enums import TimelineKind
 from bot.storage.models import Request, RequestMessage, TimelineEntry
 from bot.storage.repositories.rows import from_row
 
@@ -154,17 +154,6 @@ class TimelineRepository:
             )
             for row in rows.all()
         ]
-
-    async def latest_contact(self, client_id: int) -> datetime | None:
-        return await self._session.scalar(
-            select(TimelineEntry.happened_at)
-            .where(
-                TimelineEntry.client_id == client_id,
-                TimelineEntry.kind.in_([kind.value for kind in CONTACT_KINDS]),
-            )
-            .order_by(TimelineEntry.happened_at.desc())
-            .limit(1)
-        )
 
     async def clients_touched_by(
         self, author_id: int, *, limit: int, window: int = RECENT_WINDOW
