@@ -173,7 +173,16 @@ async def generate(
                         f"(SELECT max(id) FROM {table}))"
                     )
                 )
-        await connection.execute(text("ANALYZE"))
+        if engine.dialect.name != "postgresql":
+            await connection.execute(text("ANALYZE"))
+    if engine.dialect.name == "postgresql":
+        # A base in use has been vacuumed and checkpointed: autovacuum's first pass over a
+        # million freshly copied rows, and the checkpoint writing them out, would otherwise
+        # run during the measurements, on the same cores and disk.
+        autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        async with autocommit.connect() as connection:
+            await connection.execute(text("VACUUM ANALYZE"))
+            await connection.execute(text("CHECKPOINT"))
     return base
 
 

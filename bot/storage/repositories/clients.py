@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.storage.bulk import insert_rows
+from bot.storage.bulk import insert_rows, reserve_ids
 from bot.storage.dto import ClientDTO, ContactDTO
 from bot.storage.enums import ClientStatus, ContactKind, PaymentHabit
 from bot.storage.models import Client, ClientContact, ClientTag, ClientWord
@@ -429,15 +429,24 @@ class ClientRepository:
         return [(value, client_id) for value, client_id in rows.all()]
 
     async def add_many(self, rows: Sequence[Mapping[str, object]], *, now: datetime) -> list[int]:
-        """Inserts clients (each a dict of the same columns) in one executemany; returns
-        their ids in the order given. Neither database promises the order of a multi-row
-        RETURNING, so each id is matched to its row by the values returned with it: rows
-        equal in every column are interchangeable, whichever id each one gets."""
+        """Inserts clients (each a dict of the same columns) in one go; returns their ids
+        in the order given. On PostgreSQL the ids are taken from the sequence first and the
+        rows copied with them. On SQLite they come from one RETURNING executemany, and as
+        it does not promise the order of its rows, each id is matched to its row by the
+        values returned with it: rows equal in every column are interchangeable."""
         if not rows:
             return []
         keys = sorted(rows[0])
         table = Client.__table__
         stored = [{**_stored(dict(row)), "created_at": now, "updated_at": now} for row in rows]
+        reserved = await reserve_ids(self._session, table, len(stored))
+        if reserved is not None:
+            await insert_rows(
+                self._session,
+                table,
+                [{"id": i, **row} for i, row in zip(reserved, stored, strict=True)],
+            )
+            return reserved
         result = await self._session.execute(
             insert(table).returning(table.c.id, *(table.c[key] for key in keys)), stored
         )
