@@ -68,3 +68,18 @@ class ClientRejected(Exception):
     def __init__(self, problem: ClientProblem) -> None:
         super().__init__(problem.value)
         self.problem = problem
+
+
+class ReminderProblem(StrEnum):
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    PAST_TIME = "past_time"
+    TOO_FAR = "too_far"
+
+
+class ReminderRejected(Exception):
+    """A reminder that cannot be set; the problem says which answer to give."""
+
+    def __init__(self, problem: ReminderProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem

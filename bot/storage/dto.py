@@ -12,6 +12,8 @@ from bot.storage.enums import (
     FeedbackKind,
     HandoffStatus,
     PaymentHabit,
+    Recurrence,
+    ReminderStatus,
     RequestKind,
     RequestStatus,
     Role,
@@ -35,6 +37,7 @@ class UserDTO:
     created_at: datetime
     owner_id: int | None = None
     segment: str = "standard"
+    unreachable_at: datetime | None = None
 
     @property
     def display_name(self) -> str:
@@ -250,3 +253,18 @@ class DealDTO:
     stage_changed_at: datetime
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderDTO:
+    id: int
+    owner_id: int
+    client_id: int | None
+    text: str
+    due_at: datetime
+    recurrence: Recurrence
+    status: ReminderStatus
+    sent_at: datetime | None
+    late: bool
+    message_id: int | None
+    created_at: datetime

@@ -161,3 +161,21 @@ class DealStage(StrEnum):
 
 
 OPEN_DEAL_STAGES = tuple(stage for stage in DealStage if stage.is_open)
+
+
+class Recurrence(StrEnum):
+    """How a reminder repeats, at the same local time."""
+
+    ONCE = "once"
+    DAILY = "daily"
+    WORKDAYS = "workdays"  # Monday to Friday
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"  # waiting for its time
+    SENDING = "sending"  # claimed by a sender; see RemindersRepository.claim_due
+    SENT = "sent"  # delivered, waiting for Done or Snooze
+    DONE = "done"
+    CANCELLED = "cancelled"

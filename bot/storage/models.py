@@ -52,6 +52,9 @@ class User(Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     segment: Mapped[str] = mapped_column(String(16), default="standard", server_default="standard")
+    # When Telegram last refused a message because he blocked the bot; cleared by his next
+    # update. Nothing is sent to him on the bot's own initiative meanwhile.
+    unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -360,5 +363,36 @@ class Deal(Base):
     probability: Mapped[int | None] = mapped_column(Integer)
     special_terms: Mapped[str | None] = mapped_column(Text)
     stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Reminder(Base):
+    """Something a staff member asked to be reminded of at `due_at`, maybe about a client.
+    A recurring one moves its `due_at` on after each delivery."""
+
+    __tablename__ = "reminders"
+    # The sender's query: pending reminders whose time has come.
+    __table_args__ = (
+        Index("ix_reminders_status_due_at", "status", "due_at"),
+        Index("ix_reminders_owner_id_status", "owner_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recurrence: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    # When a sender claimed it: a claim older than the lease is taken over (the sender died).
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Delivered later than its time because the bot was down.
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The Telegram message that carried it, so Done and Snooze can edit it in place.
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

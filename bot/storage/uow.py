@@ -11,6 +11,7 @@ from bot.storage.repositories.deals import DealRepository
 from bot.storage.repositories.feedback import FeedbackRepository, HandoffRepository
 from bot.storage.repositories.invites import InviteRepository
 from bot.storage.repositories.messages import MessageRepository
+from bot.storage.repositories.reminders import ReminderRepository
 from bot.storage.repositories.requests import RequestRepository
 from bot.storage.repositories.timeline import TimelineRepository
 from bot.storage.repositories.users import UserRepository
@@ -29,3 +30,4 @@ class UnitOfWork:
         self.clients = ClientRepository(session)
         self.timeline = TimelineRepository(session)
         self.deals = DealRepository(session)
+        self.reminders = ReminderRepository(session)

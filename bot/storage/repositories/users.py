@@ -28,6 +28,7 @@ def to_dto(row: User) -> UserDTO:
         created_at=row.created_at,
         owner_id=row.owner_id,
         segment=row.segment,
+        unreachable_at=row.unreachable_at,
     )
 
 
@@ -112,3 +113,12 @@ class UserRepository:
             return {}
         rows = await self._session.scalars(select(User).where(User.id.in_(wanted)))
         return {row.id: to_dto(row) for row in rows}
+
+    async def set_unreachable(self, telegram_id: int, when: datetime | None) -> None:
+        """Marks him as having blocked the bot (`when`), or reachable again (None)."""
+        await self._session.execute(
+            update(User)
+            .where(User.telegram_id == telegram_id)
+            .values(unreachable_at=when)
+            .execution_options(synchronize_session=False)
+        )

@@ -1,0 +1,226 @@
+"""Reminders a staff member sets for himself, maybe about a client: when they are due, who
+gets them, and what happens after (Done, Snooze, the next time of a repeating one).
+
+Times are stored in UTC and computed in the owner's time zone, so "every day at 09:00"
+stays at 09:00 across a change of daylight saving time.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.services.actors import Actor
+from bot.services.clock import Clock
+from bot.services.crm import access
+from bot.services.errors import NotAllowed, ReminderProblem, ReminderRejected
+from bot.storage.dto import ClientDTO, ReminderDTO, UserDTO
+from bot.storage.enums import Recurrence, ReminderStatus
+from bot.storage.uow import UnitOfWork
+
+MAX_TEXT = 1000
+MAX_AHEAD = timedelta(days=366 * 2)
+# A time a minute ago is still "now": the person was typing while the clock moved on.
+GRACE = timedelta(minutes=1)
+# A claim not reported on for this long belongs to a sender that died; another takes over.
+LEASE = timedelta(minutes=2)
+# Delivered this much after its time, a reminder says it is late (the bot was down).
+LATE_AFTER = timedelta(minutes=1)
+MORNING = time(9, 0)
+PAGE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A reminder claimed for delivery, with whom it goes to and the client it is about."""
+
+    reminder: ReminderDTO
+    owner: UserDTO
+    client: ClientDTO | None
+    late: bool
+
+
+async def create(
+    uow: UnitOfWork,
+    actor: Actor,
+    clock: Clock,
+    *,
+    text: str,
+    due_at: datetime,
+    client_id: int | None = None,
+    recurrence: Recurrence = Recurrence.ONCE,
+) -> ReminderDTO:
+    """A new reminder of the actor's; the client, if any, must be one he may see."""
+    owner_id = access.require_staff(actor)
+    text = text.strip()
+    if not text:
+        raise ReminderRejected(ReminderProblem.EMPTY)
+    if len(text) > MAX_TEXT:
+        raise ReminderRejected(ReminderProblem.TOO_LONG)
+    check_time(due_at, clock.now())
+    if client_id is not None:
+        await access.client_for(uow, actor, client_id)
+    return await uow.reminders.add(
+        owner_id=owner_id,
+        client_id=client_id,
+        text=text,
+        due_at=due_at,
+        recurrence=recurrence,
+        now=clock.now(),
+    )
+
+
+def check_time(due_at: datetime, now: datetime) -> None:
+    """Refuses a time already past or absurdly far ahead."""
+    if due_at < now - GRACE:
+        raise ReminderRejected(ReminderProblem.PAST_TIME)
+    if due_at > now + MAX_AHEAD:
+        raise ReminderRejected(ReminderProblem.TOO_FAR)
+
+
+async def mine(uow: UnitOfWork, actor: Actor, reminder_id: int) -> ReminderDTO:
+    """His reminder; anyone else's, or a missing one, is NotAllowed alike."""
+    owner_id = access.require_staff(actor)
+    reminder = await uow.reminders.get(reminder_id)
+    if reminder is None or reminder.owner_id != owner_id:
+        raise NotAllowed("reminder")
+    return reminder
+
+
+async def done(uow: UnitOfWork, actor: Actor, clock: Clock, reminder_id: int) -> ReminderDTO:
+    """Marks it done; a repeating one only skips to its next time (it was moved on at
+    delivery), so Done on it leaves the series alone."""
+    reminder = await mine(uow, actor, reminder_id)
+    if reminder.recurrence is Recurrence.ONCE and reminder.status is not ReminderStatus.DONE:
+        await uow.reminders.set_status(reminder.id, ReminderStatus.DONE, now=clock.now())
+    return await _fresh(uow, reminder.id)
+
+
+async def cancel(uow: UnitOfWork, actor: Actor, clock: Clock, reminder_id: int) -> ReminderDTO:
+    """Deletes it from his list, the whole series for a repeating one."""
+    reminder = await mine(uow, actor, reminder_id)
+    await uow.reminders.set_status(reminder.id, ReminderStatus.CANCELLED, now=clock.now())
+    return await _fresh(uow, reminder.id)
+
+
+async def snooze(
+    uow: UnitOfWork, actor: Actor, clock: Clock, reminder_id: int, until: datetime
+) -> ReminderDTO:
+    """Brings it back at `until`. A repeating one gets a one-off copy at `until` and keeps
+    its series; a one-off moves."""
+    reminder = await mine(uow, actor, reminder_id)
+    now = clock.now()
+    check_time(until, now)
+    if reminder.recurrence is Recurrence.ONCE:
+        await uow.reminders.reschedule(reminder.id, until, now=now)
+        return await _fresh(uow, reminder.id)
+    return await uow.reminders.add(
+        owner_id=reminder.owner_id,
+        client_id=reminder.client_id,
+        text=reminder.text,
+        due_at=until,
+        recurrence=Recurrence.ONCE,
+        now=now,
+    )
+
+
+async def active(uow: UnitOfWork, actor: Actor, page: int) -> tuple[list[ReminderDTO], int]:
+    """A page of his reminders still ahead or unanswered, soonest first, and their count."""
+    owner_id = access.require_staff(actor)
+    items = await uow.reminders.active_of(owner_id, offset=page * PAGE, limit=PAGE)
+    return items, await uow.reminders.count_active(owner_id)
+
+
+async def claim_due(uow: UnitOfWork, clock: Clock, *, limit: int = 100) -> list[Due]:
+    """Reminders whose time has come, claimed for this sender, with their recipients.
+
+    The claim is committed before anything is sent: a reminder goes out once even when
+    several schedulers run. One whose sender died mid-way is claimed again after LEASE."""
+    now = clock.now()
+    claimed = await uow.reminders.claim_due(now, stale_before=now - LEASE, limit=limit)
+    due = []
+    for reminder in claimed:
+        owner = await uow.users.get(reminder.owner_id)
+        if owner is None or not owner.role.is_staff:
+            # He left the team: nobody is left to remind.
+            await uow.reminders.set_status(reminder.id, ReminderStatus.CANCELLED, now=now)
+            continue
+        client = await uow.clients.get(reminder.client_id) if reminder.client_id else None
+        due.append(Due(reminder, owner, client, late=now - reminder.due_at > LATE_AFTER))
+    return due
+
+
+async def delivered(uow: UnitOfWork, clock: Clock, due: Due, message_id: int | None) -> None:
+    """It went out: a one-off waits for Done, a repeating one is set to its next time."""
+    now = clock.now()
+    reminder = due.reminder
+    following = next_time(reminder.due_at, reminder.recurrence, due.owner.timezone, after=now)
+    await uow.reminders.delivered(
+        reminder.id, now=now, message_id=message_id, late=due.late, next_due=following
+    )
+
+
+async def undelivered(uow: UnitOfWork, clock: Clock, due: Due, *, unreachable: bool) -> None:
+    """It could not go out. To someone who blocked the bot it is treated as delivered (it
+    stays in his list, and a repeating one moves on) instead of being retried for ever;
+    otherwise it is pending again for the next pass."""
+    if unreachable:
+        await delivered(uow, clock, due, None)
+    else:
+        await uow.reminders.release(due.reminder.id, now=clock.now())
+
+
+def next_time(
+    due_at: datetime, recurrence: Recurrence, timezone: str, *, after: datetime
+) -> datetime | None:
+    """The first time of the series after `after`, at the same local time of day; None for
+    a one-off. Times missed while the bot was down are skipped, not delivered in a burst."""
+    if recurrence is Recurrence.ONCE:
+        return None
+    zone = ZoneInfo(timezone)
+    local = due_at.astimezone(zone)
+    day, at = local.date(), local.timetz().replace(tzinfo=None)
+    anchor = day.day
+    while True:
+        day = _step(day, recurrence, anchor)
+        moment = datetime.combine(day, at, tzinfo=zone).astimezone(due_at.tzinfo)
+        if moment > after:
+            return moment
+
+
+def _step(day: date, recurrence: Recurrence, anchor: int) -> date:
+    if recurrence is Recurrence.DAILY:
+        return day + timedelta(days=1)
+    if recurrence is Recurrence.WEEKLY:
+        return day + timedelta(days=7)
+    if recurrence is Recurrence.WORKDAYS:
+        day += timedelta(days=1)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        return day
+    # Monthly on the same day, or the month's last day when it is shorter (31 → 30 → 31).
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return date(year, month, min(anchor, calendar.monthrange(year, month)[1]))
+
+
+def at_local(day: date, at: time, timezone: str) -> datetime:
+    """That day and time in the person's zone, as an aware datetime in UTC."""
+    return datetime.combine(day, at, tzinfo=ZoneInfo(timezone)).astimezone(ZoneInfo("UTC"))
+
+
+def tomorrow_morning(now: datetime, timezone: str) -> datetime:
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    return at_local(today + timedelta(days=1), MORNING, timezone)
+
+
+def next_monday_morning(now: datetime, timezone: str) -> datetime:
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    return at_local(today + timedelta(days=7 - today.weekday()), MORNING, timezone)
+
+
+async def _fresh(uow: UnitOfWork, reminder_id: int) -> ReminderDTO:
+    reminder = await uow.reminders.get(reminder_id)
+    assert reminder is not None
+    return reminder

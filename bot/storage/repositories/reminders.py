@@ -1,0 +1,180 @@
+"""Reminders: stored until their time, claimed by one sender, moved on when they repeat."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.dto import ReminderDTO
+from bot.storage.enums import Recurrence, ReminderStatus
+from bot.storage.models import Reminder
+from bot.storage.repositories.rows import from_row
+
+# Reminders a person still has ahead or has not answered yet.
+ACTIVE = (ReminderStatus.PENDING.value, ReminderStatus.SENDING.value, ReminderStatus.SENT.value)
+
+
+def to_dto(row: Reminder) -> ReminderDTO:
+    return from_row(
+        ReminderDTO,
+        row,
+        recurrence=Recurrence(row.recurrence),
+        status=ReminderStatus(row.status),
+    )
+
+
+class ReminderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self,
+        *,
+        owner_id: int,
+        client_id: int | None,
+        text: str,
+        due_at: datetime,
+        recurrence: Recurrence,
+        now: datetime,
+    ) -> ReminderDTO:
+        row = Reminder(
+            owner_id=owner_id,
+            client_id=client_id,
+            text=text,
+            due_at=due_at,
+            recurrence=recurrence.value,
+            status=ReminderStatus.PENDING.value,
+            late=False,
+            created_at=now,
+            updated_at=now,
+        )
+        self._session.add(row)
+        await self._session.flush()
+        return to_dto(row)
+
+    async def get(self, reminder_id: int) -> ReminderDTO | None:
+        row = await self._session.get(Reminder, reminder_id, populate_existing=True)
+        return to_dto(row) if row else None
+
+    async def claim_due(
+        self, now: datetime, *, stale_before: datetime, limit: int
+    ) -> list[ReminderDTO]:
+        """Takes up to `limit` reminders whose time has come, for this sender alone: pending
+        ones, and ones another sender claimed before `stale_before` and never reported on
+        (it died mid-way). The guarded UPDATE is what makes the claim exclusive: a second
+        sender running the same statement finds the rows no longer pending."""
+        claimable = or_(
+            Reminder.status == ReminderStatus.PENDING.value,
+            and_(
+                Reminder.status == ReminderStatus.SENDING.value,
+                Reminder.claimed_at < stale_before,
+            ),
+        )
+        candidates = (
+            select(Reminder.id)
+            .where(Reminder.due_at <= now, claimable)
+            .order_by(Reminder.due_at, Reminder.id)
+            .limit(limit)
+            .scalar_subquery()
+        )
+        result = await self._session.execute(
+            update(Reminder)
+            .where(Reminder.id.in_(candidates), claimable)
+            .values(status=ReminderStatus.SENDING.value, claimed_at=now, updated_at=now)
+            .returning(Reminder)
+            .execution_options(synchronize_session=False)
+        )
+        rows = sorted(result.scalars().all(), key=lambda row: (row.due_at, row.id))
+        return [to_dto(row) for row in rows]
+
+    async def delivered(
+        self,
+        reminder_id: int,
+        *,
+        now: datetime,
+        message_id: int | None,
+        late: bool,
+        next_due: datetime | None,
+    ) -> None:
+        """After it went out: a one-off waits for Done; a recurring one is pending again
+        at `next_due`."""
+        values: dict[str, object] = {
+            "sent_at": now,
+            "message_id": message_id,
+            "late": late,
+            "claimed_at": None,
+            "updated_at": now,
+        }
+        if next_due is None:
+            values["status"] = ReminderStatus.SENT.value
+        else:
+            values.update(status=ReminderStatus.PENDING.value, due_at=next_due)
+        await self._session.execute(
+            update(Reminder)
+            .where(Reminder.id == reminder_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def release(self, reminder_id: int, *, now: datetime) -> None:
+        """A claim given back unsent (Telegram failed): the next pass tries again."""
+        await self._update(reminder_id, now, status=ReminderStatus.PENDING.value, claimed_at=None)
+
+    async def set_status(self, reminder_id: int, status: ReminderStatus, *, now: datetime) -> None:
+        await self._update(reminder_id, now, status=status.value, claimed_at=None)
+
+    async def reschedule(self, reminder_id: int, due_at: datetime, *, now: datetime) -> None:
+        """Pending again at a new time (a snooze or an edit)."""
+        await self._update(
+            reminder_id,
+            now,
+            status=ReminderStatus.PENDING.value,
+            due_at=due_at,
+            claimed_at=None,
+            late=False,
+        )
+
+    async def active_of(self, owner_id: int, *, offset: int, limit: int) -> list[ReminderDTO]:
+        """His reminders still ahead or unanswered, soonest first."""
+        rows = await self._session.scalars(
+            select(Reminder)
+            .where(Reminder.owner_id == owner_id, Reminder.status.in_(ACTIVE))
+            .order_by(Reminder.due_at, Reminder.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [to_dto(row) for row in rows]
+
+    async def count_active(self, owner_id: int) -> int:
+        return (
+            await self._session.scalar(
+                select(func.count())
+                .select_from(Reminder)
+                .where(Reminder.owner_id == owner_id, Reminder.status.in_(ACTIVE))
+            )
+            or 0
+        )
+
+    async def of_client(self, client_id: int, owner_ids: Sequence[int]) -> list[ReminderDTO]:
+        """Active reminders about a client set by these people, soonest first."""
+        rows = await self._session.scalars(
+            select(Reminder)
+            .where(
+                Reminder.client_id == client_id,
+                Reminder.owner_id.in_(list(owner_ids)),
+                Reminder.status.in_(ACTIVE),
+            )
+            .order_by(Reminder.due_at, Reminder.id)
+        )
+        return [to_dto(row) for row in rows]
+
+    async def _update(self, reminder_id: int, now: datetime, **values: object) -> None:
+        await self._session.execute(
+            update(Reminder)
+            .where(Reminder.id == reminder_id)
+            .values(**values, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
