@@ -79,4 +79,7 @@ async def load_actor(
         user = await uow.users.update(
             user.id, now=clock.now(), full_name=profile.full_name, username=profile.username
         )
+    if user.unreachable_at is not None:
+        # He writes again, so he has unblocked the bot: messages may go to him again.
+        user = await uow.users.update(user.id, now=clock.now(), unreachable_at=None)
     return Actor.of(user)

@@ -145,6 +145,26 @@ async def test_admin_ids_become_admins_and_adopt_their_language(
     assert actor.locale == "en" and actor.user is not None and actor.user.full_name == "Olga"
 
 
+async def test_a_user_who_blocked_the_bot_is_reachable_again_when_he_writes(
+    uow: UnitOfWork, clock: FakeClock
+) -> None:
+    olga = await member(uow, clock, 40, Role.SPECIALIST)
+    assert olga.user is not None
+    await uow.users.set_unreachable(olga.telegram_id, clock.now())
+    blocked = await uow.users.get(olga.user.id)
+    assert blocked is not None and blocked.unreachable_at == clock.now()
+
+    async def english() -> str:
+        return "en"
+
+    name = olga.user.full_name or ""
+    actor = await load_actor(uow, clock, profile(40, name, "en"), english, DEFAULTS)
+
+    assert actor.user is not None and actor.user.unreachable_at is None
+    stored = await uow.users.get(olga.user.id)
+    assert stored is not None and stored.unreachable_at is None
+
+
 async def test_consent_stores_the_client_with_his_first_source(
     uow: UnitOfWork, clock: FakeClock
 ) -> None:
