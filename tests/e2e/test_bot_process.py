@@ -106,8 +106,16 @@ async def test_migrate_creates_the_schema_in_a_fresh_sqlite_file(tmp_path: Path)
 
     assert code == 0, output
     tables = {row[0] for row in sqlite_rows(path, "SELECT name FROM sqlite_master")}
-    assert {"users", "audit_log", "fsm_state", "clients", "deals", "alembic_version"} <= tables
-    assert sqlite_rows(path, "SELECT version_num FROM alembic_version") == [("0003",)]
+    assert {
+        "users",
+        "audit_log",
+        "fsm_state",
+        "clients",
+        "deals",
+        "reminders",
+        "alembic_version",
+    } <= tables
+    assert sqlite_rows(path, "SELECT version_num FROM alembic_version") == [("0004",)]
     # journal_mode=WAL is stored in the file, so any later connection sees it.
     assert sqlite_rows(path, "PRAGMA journal_mode") == [("wal",)]
 
@@ -407,7 +415,7 @@ async def test_migrate_needs_no_token(tmp_path: Path) -> None:
     code, output = await run_once(["migrate"], env, timeout=30, cwd=tmp_path)
 
     assert code == 0, output
-    assert sqlite_rows(database, "SELECT version_num FROM alembic_version") == [("0003",)]
+    assert sqlite_rows(database, "SELECT version_num FROM alembic_version") == [("0004",)]
 
 
 async def test_a_busy_port_is_explained(api: FakeBotAPI, tmp_path: Path) -> None:
