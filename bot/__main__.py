@@ -1,4 +1,4 @@
-"""CLI: `python -m bot [run|polling|webhook|migrate]`."""
+"""CLI: `python -m bot [run|polling|webhook|scheduler|migrate]`."""
 
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "polling", "webhook", "migrate"],
-        help="run (in MODE, the default), polling, webhook, or migrate the database and exit",
+        choices=["run", "polling", "webhook", "scheduler", "migrate"],
+        help=(
+            "run (in MODE, the default), polling, webhook, scheduler (timed jobs alone, "
+            "beside bot workers with SCHEDULER_IN_BOT=false), or migrate the database and exit"
+        ),
     )
     args = parser.parse_args(argv)
     overrides = {"mode": Mode(args.command)} if args.command in ("polling", "webhook") else {}
@@ -40,7 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(runtime.run_migrations(database_settings.database_url))
         return 0
     setup_logging(settings.log_level, settings.log_format)
-    run = runtime.run_webhook if settings.mode is Mode.WEBHOOK else runtime.run_polling
+    if args.command == "scheduler":
+        run = runtime.run_scheduler
+    elif settings.mode is Mode.WEBHOOK:
+        run = runtime.run_webhook
+    else:
+        run = runtime.run_polling
     try:
         asyncio.run(run(create_app(settings, desk=desk)))
     except runtime.StartupError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
@@ -53,6 +54,7 @@ from bot.handlers import (
     errors,
     fallback,
     privacy,
+    reminders,
     staff,
     staff_desk,
     start,
@@ -65,12 +67,16 @@ from bot.middlewares.event_lock import EventLockMiddleware
 from bot.middlewares.flood import FloodMiddleware
 from bot.middlewares.inflight import InFlightTracker
 from bot.middlewares.metrics import UpdateMetrics
+from bot.outbound import OutboundSender
+from bot.reminding import ReminderDelivery
+from bot.scheduler import build_scheduler
 from bot.services.actors import Defaults
 from bot.services.clock import Clock, SystemClock
 from bot.services.desk import DeskConfig, load_desk_config
 from bot.services.flood import FloodGuard
 from bot.storage.database import create_engine, create_sessionmaker
 from bot.storage.fsm import DatabaseStorage
+from bot.storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +95,8 @@ class App:
     storage: BaseStorage
     events_isolation: BaseEventIsolation
     desk: DeskConfig
+    sender: OutboundSender
+    reminders: ReminderDelivery
     _closed: bool = field(default=False, repr=False)
 
     async def close(self) -> None:
@@ -170,6 +178,7 @@ def build_dispatcher(
         crm_menu.router(),
         crm_files.router(),
         crm_inline.router(),
+        reminders.router(),
         onboarding_dialog(),
         invite_dialog(),
         team_dialog(),
@@ -265,6 +274,10 @@ def create_app(
     )
     bot = build_bot(settings, bot_session)
     _retry_owed_copies(dispatcher, bot, i18n, sessionmaker, clock, desk, settings)
+    sender = OutboundSender(bot, on_unreachable=marks_unreachable(sessionmaker, clock))
+    delivery = ReminderDelivery(sender, i18n, sessionmaker, clock)
+    if settings.scheduler_in_bot:
+        run_timed_jobs(dispatcher, sender, delivery, settings)
     return App(
         settings=settings,
         engine=engine,
@@ -278,6 +291,8 @@ def create_app(
         storage=storage,
         events_isolation=isolation,
         desk=desk,
+        sender=sender,
+        reminders=delivery,
     )
 
 
@@ -298,3 +313,40 @@ def _retry_owed_copies(
     loop = RedeliveryLoop(settings.redelivery_interval_seconds, run_once)
     dispatcher.startup.register(loop.start)
     dispatcher.shutdown.register(loop.stop)
+
+
+def marks_unreachable(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: Clock
+) -> Callable[[int | str], Awaitable[None]]:
+    async def mark(chat_id: int | str) -> None:
+        if isinstance(chat_id, int):
+            async with sessionmaker() as session, session.begin():
+                await UnitOfWork(session).users.set_unreachable(chat_id, clock.now())
+
+    return mark
+
+
+def run_timed_jobs(
+    dispatcher: Dispatcher,
+    sender: OutboundSender,
+    delivery: ReminderDelivery,
+    settings: Settings,
+) -> None:
+    """Reminders go out while the bot runs; on shutdown the scheduler stops first, then the
+    sender gets a few seconds to send what is queued (what it cannot is sent after restart:
+    reminders stay owed in the database)."""
+    scheduler = build_scheduler(delivery, settings.reminder_interval_seconds)
+
+    async def start() -> None:
+        sender.start()
+        scheduler.start()
+
+    async def stop() -> None:
+        grace = min(5.0, settings.shutdown_grace_seconds)
+        await delivery.close(grace)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        await sender.stop(timeout=grace)
+
+    dispatcher.startup.register(start)
+    dispatcher.shutdown.register(stop)

@@ -81,6 +81,10 @@ class Settings(DatabaseSettings):
     default_region: str = "RU"
     # Deal amounts and budgets typed without a currency are in this one (ISO 4217 code).
     default_currency: str = "RUB"
+    # Off when bot workers are scaled out and `python -m bot scheduler` runs the jobs alone.
+    scheduler_in_bot: bool = True
+    # How often due reminders are looked for: a reminder goes out within this of its time.
+    reminder_interval_seconds: float = Field(default=2.0, ge=0.5, le=60)
 
     @field_validator("bot_token")
     @classmethod

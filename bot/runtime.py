@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from bot import commands
 from bot.app import App
 from bot.config import Settings
+from bot.scheduler import build_scheduler
 from bot.services import staff as staff_service
 from bot.services.actors import Actor, Defaults
 from bot.storage import migrate
@@ -182,3 +183,27 @@ async def run_migrations(database_url: str) -> None:
     finally:
         await engine.dispose()
     logger.info("Database is at the latest revision")
+
+
+async def run_scheduler(app: App) -> None:
+    """Timed jobs alone, for a deployment whose bot workers run with SCHEDULER_IN_BOT=false:
+    checks the token and migrates like the bot, then sends reminders until SIGTERM/SIGINT."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    scheduler = build_scheduler(app.reminders, app.settings.reminder_interval_seconds)
+    try:
+        await prepare(app)
+        app.sender.start()
+        scheduler.start()
+        logger.info("Scheduler running")
+        await stop.wait()
+    finally:
+        grace = min(5.0, app.settings.shutdown_grace_seconds)
+        await app.reminders.close(grace)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        await app.sender.stop(timeout=grace)
+        await app.close()
+    logger.info("Stopped")

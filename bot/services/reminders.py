@@ -17,7 +17,7 @@ from bot.services.clock import Clock
 from bot.services.crm import access
 from bot.services.errors import NotAllowed, ReminderProblem, ReminderRejected
 from bot.storage.dto import ClientDTO, ReminderDTO, UserDTO
-from bot.storage.enums import Recurrence, ReminderStatus
+from bot.storage.enums import Recurrence, ReminderOrigin, ReminderStatus
 from bot.storage.uow import UnitOfWork
 
 MAX_TEXT = 1000
@@ -78,6 +78,28 @@ def check_time(due_at: datetime, now: datetime) -> None:
         raise ReminderRejected(ReminderProblem.PAST_TIME)
     if due_at > now + MAX_AHEAD:
         raise ReminderRejected(ReminderProblem.TOO_FAR)
+
+
+async def follow_next_step(uow: UnitOfWork, clock: Clock, client: ClientDTO) -> None:
+    """Keeps one reminder on the client's next step: at its day and time, for the client's
+    owner. A changed next step replaces it, a removed one or one whose time is already past
+    leaves none (the card still shows it)."""
+    now = clock.now()
+    await uow.reminders.cancel_following(client.id, now=now)
+    due_at, text = client.next_step_at, (client.next_step or "").strip()
+    if client.owner_id is None or due_at is None or not text or due_at <= now:
+        return
+    if due_at > now + MAX_AHEAD:
+        return
+    await uow.reminders.add(
+        owner_id=client.owner_id,
+        client_id=client.id,
+        text=text[:MAX_TEXT],
+        due_at=due_at,
+        recurrence=Recurrence.ONCE,
+        now=now,
+        origin=ReminderOrigin.NEXT_STEP,
+    )
 
 
 async def mine(uow: UnitOfWork, actor: Actor, reminder_id: int) -> ReminderDTO:

@@ -13,6 +13,7 @@ from bot.storage.enums import (
     HandoffStatus,
     PaymentHabit,
     Recurrence,
+    ReminderOrigin,
     ReminderStatus,
     RequestKind,
     RequestStatus,
@@ -264,6 +265,7 @@ class ReminderDTO:
     due_at: datetime
     recurrence: Recurrence
     status: ReminderStatus
+    origin: ReminderOrigin
     sent_at: datetime | None
     late: bool
     message_id: int | None

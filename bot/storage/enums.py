@@ -179,3 +179,8 @@ class ReminderStatus(StrEnum):
     SENT = "sent"  # delivered, waiting for Done or Snooze
     DONE = "done"
     CANCELLED = "cancelled"
+
+
+class ReminderOrigin(StrEnum):
+    MANUAL = "manual"
+    NEXT_STEP = "next_step"  # follows the client card's next step and its day

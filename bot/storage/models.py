@@ -387,6 +387,8 @@ class Reminder(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     recurrence: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
+    # Set by hand, or following a client's next step (replaced when the next step changes).
+    origin: Mapped[str] = mapped_column(String(16))
     # When a sender claimed it: a claim older than the lease is taken over (the sender died).
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from aiogram.methods import EditMessageText, SendMessage
+from aiogram.methods import EditMessageReplyMarkup, EditMessageText, SendMessage
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
 from sqlalchemy import select
 
@@ -241,15 +241,15 @@ class Harness:
         found = []
         for call in self.session.calls:
             request = call.request
-            if not isinstance(request, (SendMessage, EditMessageText)):
+            if not isinstance(request, (SendMessage, EditMessageText, EditMessageReplyMarkup)):
                 continue
             if str(request.chat_id) != str(chat_id):
                 continue
             if isinstance(request.reply_markup, InlineKeyboardMarkup):
                 message_id = (
-                    request.message_id
-                    if isinstance(request, EditMessageText)
-                    else call.result.message_id
+                    call.result.message_id
+                    if isinstance(request, SendMessage)
+                    else request.message_id
                 )
                 found.append((message_id, request.reply_markup))
         return found

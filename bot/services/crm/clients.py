@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.services import reminders
 from bot.services.actors import Actor
 from bot.services.clock import Clock
 from bot.services.crm import access
@@ -285,6 +286,8 @@ async def update(
         )
     if {"name", "company"} & changed.keys():
         await reindex(uow, client.id)
+    if {"next_step", "next_step_at", "owner_id"} & changed.keys():
+        await reminders.follow_next_step(uow, clock, updated)
     return updated
 
 

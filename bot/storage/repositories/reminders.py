@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.dto import ReminderDTO
-from bot.storage.enums import Recurrence, ReminderStatus
+from bot.storage.enums import Recurrence, ReminderOrigin, ReminderStatus
 from bot.storage.models import Reminder
 from bot.storage.repositories.rows import from_row
 
@@ -23,6 +23,7 @@ def to_dto(row: Reminder) -> ReminderDTO:
         row,
         recurrence=Recurrence(row.recurrence),
         status=ReminderStatus(row.status),
+        origin=ReminderOrigin(row.origin),
     )
 
 
@@ -39,8 +40,10 @@ class ReminderRepository:
         due_at: datetime,
         recurrence: Recurrence,
         now: datetime,
+        origin: ReminderOrigin = ReminderOrigin.MANUAL,
     ) -> ReminderDTO:
         row = Reminder(
+            origin=origin.value,
             owner_id=owner_id,
             client_id=client_id,
             text=text,
@@ -170,6 +173,19 @@ class ReminderRepository:
             .order_by(Reminder.due_at, Reminder.id)
         )
         return [to_dto(row) for row in rows]
+
+    async def cancel_following(self, client_id: int, *, now: datetime) -> None:
+        """Cancels the client's reminders that follow his card's next step."""
+        await self._session.execute(
+            update(Reminder)
+            .where(
+                Reminder.client_id == client_id,
+                Reminder.origin == ReminderOrigin.NEXT_STEP.value,
+                Reminder.status.in_(ACTIVE),
+            )
+            .values(status=ReminderStatus.CANCELLED.value, claimed_at=None, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
     async def _update(self, reminder_id: int, now: datetime, **values: object) -> None:
         await self._session.execute(

@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import reminders
 from bot.services.actors import Actor
-from bot.services.crm import clients
+from bot.services.crm import clients, notes
 from bot.services.crm.clients import LeadDraft
+from bot.services.crm.notes import NoteDraft
 from bot.services.errors import NotAllowed, ReminderProblem, ReminderRejected
-from bot.storage.enums import Recurrence, ReminderStatus, Role
+from bot.storage.enums import Recurrence, ReminderOrigin, ReminderStatus, Role, TimelineKind
 from bot.storage.uow import UnitOfWork
 from tests.support.clock import FakeClock
 
@@ -378,3 +379,56 @@ def test_quick_choices_are_tomorrow_and_next_monday_at_nine_local() -> None:
 
     assert reminders.tomorrow_morning(friday_noon, "Europe/Moscow") == moscow(2026, 11, 28, 9)
     assert reminders.next_monday_morning(friday_noon, "Europe/Moscow") == moscow(2026, 11, 30, 9)
+
+
+async def test_a_notes_next_step_with_a_day_becomes_the_owners_reminder_and_is_replaced(
+    uow: UnitOfWork, clock: FakeClock, anna: Actor
+) -> None:
+    ivan = await clients.create(uow, anna, clock, LeadDraft("Ivan Petrov"))
+    monday_nine = moscow(2026, 11, 30, 9)
+
+    await notes.log(
+        uow,
+        anna,
+        clock,
+        ivan.id,
+        NoteDraft(
+            TimelineKind.CALL,
+            "Asked for prices",
+            next_step="Send the offer",
+            next_step_at=monday_nine,
+        ),
+    )
+    (first,) = await uow.reminders.of_client(ivan.id, [anna.user_id or 0])
+    assert (first.text, first.due_at, first.origin) == (
+        "Send the offer",
+        monday_nine,
+        ReminderOrigin.NEXT_STEP,
+    )
+
+    tuesday_nine = moscow(2026, 12, 1, 9)
+    await notes.log(
+        uow,
+        anna,
+        clock,
+        ivan.id,
+        NoteDraft(TimelineKind.CALL, "Busy", next_step="Call again", next_step_at=tuesday_nine),
+    )
+    (second,) = await uow.reminders.of_client(ivan.id, [anna.user_id or 0])
+    assert (second.text, second.due_at) == ("Call again", tuesday_nine)
+    replaced = await uow.reminders.get(first.id)
+    assert replaced is not None and replaced.status is ReminderStatus.CANCELLED
+
+    await clients.update(uow, anna, clock, ivan.id, next_step=None, next_step_at=None)
+    assert await uow.reminders.of_client(ivan.id, [anna.user_id or 0]) == []
+
+
+async def test_a_next_step_whose_time_has_passed_sets_no_reminder(
+    uow: UnitOfWork, clock: FakeClock, anna: Actor
+) -> None:
+    ivan = await clients.create(uow, anna, clock, LeadDraft("Ivan Petrov"))
+    this_morning = moscow(2026, 11, 27, 9)
+
+    await clients.update(uow, anna, clock, ivan.id, next_step="Call", next_step_at=this_morning)
+
+    assert await uow.reminders.of_client(ivan.id, [anna.user_id or 0]) == []

@@ -24,6 +24,7 @@ def upgrade() -> None:
     sa.Column('due_at', bot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('recurrence', sa.String(length=16), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('origin', sa.String(length=16), nullable=False),
     sa.Column('claimed_at', bot.storage.types.UTCDateTime(), nullable=True),
     sa.Column('sent_at', bot.storage.types.UTCDateTime(), nullable=True),
     sa.Column('late', sa.Boolean(), server_default=sa.false(), nullable=False),

@@ -1,0 +1,109 @@
+"""The buttons of a delivered reminder: Done, Snooze (15 minutes, an hour, tomorrow 9:00),
+the client's card and the note flow for what came of it.
+
+Every press is checked in the service: another's reminder, or a client no longer his,
+is answered like a stale button."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiogram import Bot, Router
+from aiogram.types import CallbackQuery
+from aiogram.utils.i18n import gettext as _
+from aiogram_dialog import DialogManager
+
+from bot.dialogs.beside import start_beside
+from bot.dialogs.client_card.states import ClientCard
+from bot.dialogs.note.states import Note
+from bot.keyboards import reminders as kb
+from bot.keyboards.reminders import ReminderAction, ReminderButton
+from bot.render import reminders as render
+from bot.render.cards import Reader
+from bot.services import reminders
+from bot.services.actors import Actor
+from bot.services.clock import Clock
+from bot.services.crm import access
+from bot.services.errors import NotAllowed, ReminderRejected
+from bot.storage.dto import ClientDTO, ReminderDTO
+from bot.storage.uow import UnitOfWork
+from bot.texts import stale_button
+
+
+def router() -> Router:
+    r = Router(name=__name__)
+    r.callback_query.register(on_button, ReminderButton.filter())
+    return r
+
+
+async def on_button(
+    callback: CallbackQuery,
+    callback_data: ReminderButton,
+    actor: Actor,
+    uow: UnitOfWork,
+    clock: Clock,
+    bot: Bot,
+    dialog_manager: DialogManager,
+) -> None:
+    message = callback.message
+    try:
+        item = await reminders.mine(uow, actor, callback_data.reminder_id)
+    except NotAllowed:
+        await callback.answer(stale_button(), show_alert=True)
+        return
+    if message is None:
+        await callback.answer(stale_button(), show_alert=True)
+        return
+    client = await _client(uow, actor, item)
+    action = callback_data.action
+    if action is ReminderAction.CLIENT or action is ReminderAction.OUTCOME:
+        if client is None:
+            await callback.answer(stale_button(), show_alert=True)
+            return
+        await callback.answer()
+        state = ClientCard.main if action is ReminderAction.CLIENT else Note.client
+        await start_beside(dialog_manager, callback, state, {"client_id": client.id})
+        return
+    chat_id, message_id = message.chat.id, message.message_id
+    if action is ReminderAction.SNOOZE or action is ReminderAction.BACK:
+        markup = kb.snoozes(item) if action is ReminderAction.SNOOZE else kb.reminder(item)
+        await callback.answer()
+        await bot.edit_message_reply_markup(
+            chat_id=chat_id, message_id=message_id, reply_markup=markup
+        )
+        return
+    if action is ReminderAction.DONE:
+        finished = await reminders.done(uow, actor, clock, item.id)
+        await callback.answer(_("Done."))
+        await bot.edit_message_text(
+            render.done(finished, client), chat_id=chat_id, message_id=message_id
+        )
+        return
+    now = clock.now()
+    if callback_data.minutes == kb.TOMORROW:
+        until = reminders.tomorrow_morning(now, actor.timezone)
+    elif callback_data.minutes in kb.SNOOZES:
+        until = now + timedelta(minutes=callback_data.minutes)
+    else:
+        await callback.answer(stale_button(), show_alert=True)
+        return
+    try:
+        later = await reminders.snooze(uow, actor, clock, item.id, until)
+    except ReminderRejected as error:
+        await callback.answer(render.problem_text(error.problem), show_alert=True)
+        return
+    await callback.answer(_("Snoozed."))
+    await bot.edit_message_text(
+        render.snoozed(later, client, Reader.of(actor)), chat_id=chat_id, message_id=message_id
+    )
+
+
+async def _client(uow: UnitOfWork, actor: Actor, item: ReminderDTO) -> ClientDTO | None:
+    """The reminder's client while he is still this actor's: one handed over to another
+    specialist is not shown, but the reminder itself can still be done or snoozed."""
+    if item.client_id is None:
+        return None
+    try:
+        return await access.client_for(uow, actor, item.client_id)
+    except NotAllowed:
+        return None

@@ -1,0 +1,59 @@
+"""Buttons of a delivered reminder: Done, Snooze and its choices, the client's card and
+the note flow for his outcome."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.storage.dto import ReminderDTO
+
+
+class ReminderAction(StrEnum):
+    DONE = "done"
+    SNOOZE = "snooze"  # shows the snooze choices
+    LATER = "later"  # a snooze choice: `minutes` from now, or 0 for tomorrow 9:00
+    BACK = "back"  # from the snooze choices back to the reminder's buttons
+    CLIENT = "client"
+    OUTCOME = "outcome"
+
+
+class ReminderButton(CallbackData, prefix="rm"):
+    action: ReminderAction
+    reminder_id: int
+    minutes: int = 0
+
+
+TOMORROW = 0
+SNOOZES = (15, 60, TOMORROW)
+
+
+def reminder(item: ReminderDTO) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ Done"), callback_data=_data(ReminderAction.DONE, item))
+    builder.button(text=_("💤 Snooze"), callback_data=_data(ReminderAction.SNOOZE, item))
+    if item.client_id is not None:
+        builder.button(text=_("📇 Open client"), callback_data=_data(ReminderAction.CLIENT, item))
+        builder.button(text=_("📝 Log outcome"), callback_data=_data(ReminderAction.OUTCOME, item))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def snoozes(item: ReminderDTO) -> InlineKeyboardMarkup:
+    names = {15: _("In 15 minutes"), 60: _("In 1 hour"), TOMORROW: _("Tomorrow 9:00")}
+    builder = InlineKeyboardBuilder()
+    for minutes in SNOOZES:
+        builder.button(
+            text=names[minutes], callback_data=_data(ReminderAction.LATER, item, minutes)
+        )
+    builder.button(text=_("⬅️ Back"), callback_data=_data(ReminderAction.BACK, item))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def _data(action: ReminderAction, item: ReminderDTO, minutes: int = 0) -> str:
+    return ReminderButton(action=action, reminder_id=item.id, minutes=minutes).pack()

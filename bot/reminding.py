@@ -1,0 +1,111 @@
+"""Delivering reminders whose time has come: claimed in the database, rendered in the
+owner's language and time zone, sent through the outbound sender, then marked.
+
+Each claim is committed before its message is queued, and each outcome in its own small
+transaction right after the message went out: a reminder is sent once, and a process that
+dies mid-way leaves only the claims in flight, which the next pass takes over after a lease.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiogram.methods import SendMessage
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.keyboards import reminders as kb
+from bot.outbound import OutboundSender, Outcome, SendResult
+from bot.render import reminders as render
+from bot.render.cards import Reader
+from bot.services import reminders
+from bot.services.clock import Clock
+from bot.services.reminders import Due
+from bot.storage.uow import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500  # reminders claimed per pass
+
+
+class ReminderDelivery:
+    def __init__(
+        self,
+        sender: OutboundSender,
+        i18n: I18n,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+    ) -> None:
+        self._sender = sender
+        self._i18n = i18n
+        self._sessionmaker = sessionmaker
+        self._clock = clock
+        self._closed = False
+        self._passes: set[asyncio.Task[int]] = set()
+
+    async def run_once(self) -> int:
+        """Sends every reminder due now; returns how many were delivered."""
+        if self._closed:
+            return 0
+        task = asyncio.ensure_future(self._pass())
+        self._passes.add(task)
+        task.add_done_callback(self._passes.discard)
+        try:
+            # Shielded: a scheduler shutting down cancels its running job, and the pass
+            # must still mark what it sent. close() waits for it instead.
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if self._closed:
+                return 0
+            raise
+
+    async def close(self, timeout: float) -> None:
+        """No new passes; the one running may finish within `timeout` (its sends still go
+        through the sender, which stops after this). What it leaves is owed, not lost."""
+        self._closed = True
+        if self._passes:
+            await asyncio.wait(set(self._passes), timeout=timeout)
+
+    async def _pass(self) -> int:
+        delivered = 0
+        while not self._closed:
+            async with self._sessionmaker() as session, session.begin():
+                due = await reminders.claim_due(UnitOfWork(session), self._clock, limit=BATCH)
+            if not due:
+                return delivered
+            outcomes = await asyncio.gather(*(self._deliver(item) for item in due))
+            delivered += sum(outcomes)
+            if len(due) < BATCH:
+                break
+        return delivered
+
+    async def _deliver(self, due: Due) -> bool:
+        if due.owner.unreachable_at is not None:
+            # He blocked the bot: it stays in his list, and he sees it when he is back.
+            async with self._sessionmaker() as session, session.begin():
+                await reminders.delivered(UnitOfWork(session), self._clock, due, None)
+            return False
+        result = await self._sender.send(self._message(due))
+        async with self._sessionmaker() as session, session.begin():
+            uow = UnitOfWork(session)
+            if result.outcome is Outcome.NOT_SENT:
+                # It never reached Telegram: pending again for the next pass.
+                await reminders.undelivered(uow, self._clock, due, unreachable=False)
+                return False
+            if not result.delivered:
+                # Refused by Telegram, or perhaps delivered (UNCERTAIN): never sent twice.
+                logger.warning("Reminder %s: %s", due.reminder.id, result.outcome)
+            await reminders.delivered(uow, self._clock, due, _message_id(result))
+        return result.delivered
+
+    def _message(self, due: Due) -> SendMessage:
+        owner = due.owner
+        with self._i18n.context(), self._i18n.use_locale(owner.locale):
+            text = render.reminder(due.reminder, due.client, Reader.of(owner), late=due.late)
+            markup = kb.reminder(due.reminder)
+        return SendMessage(chat_id=owner.telegram_id, text=text, reply_markup=markup)
+
+
+def _message_id(result: SendResult) -> int | None:
+    return getattr(result.value, "message_id", None) if result.delivered else None

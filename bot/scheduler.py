@@ -1,0 +1,31 @@
+"""Timed jobs (APScheduler 3): due reminders now. They run in the bot process, or alone in
+`python -m bot scheduler` beside bot workers that run without them (SCHEDULER_IN_BOT=false).
+Jobs call services with a fresh session each; two schedulers on one database never send a
+reminder twice (see RemindersRepository.claim_due)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.reminding import ReminderDelivery
+
+logger = logging.getLogger(__name__)
+
+
+def build_scheduler(reminders: ReminderDelivery, interval_seconds: float) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(
+        reminders.run_once,
+        "interval",
+        seconds=interval_seconds,
+        id="reminders",
+        # One pass at a time, and none piled up after a slow one; the first runs at once,
+        # so reminders missed while the bot was down go out on start.
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    return scheduler
