@@ -39,6 +39,7 @@ from bot.dialogs.my_requests.dialog import dialog as my_requests_dialog
 from bot.dialogs.note.dialog import dialog as note_dialog
 from bot.dialogs.onboarding.dialog import dialog as onboarding_dialog
 from bot.dialogs.queue.dialog import dialog as queue_dialog
+from bot.dialogs.reminder.dialog import my_reminders_dialog, new_reminder_dialog
 from bot.dialogs.staff_request.dialog import dialog as staff_request_dialog
 from bot.dialogs.team.dialog import dialog as team_dialog
 from bot.dialogs.timezone.dialog import dialog as timezone_dialog
@@ -193,6 +194,8 @@ def build_dispatcher(
         clients_dialog(),
         deals_dialog(),
         note_dialog(),
+        new_reminder_dialog(),
+        my_reminders_dialog(),
         # Outside any dialog: a shared contact, a forwarded message or a .vcf from staff.
         crm_intake.router(),
         client_desk.relay_router(),

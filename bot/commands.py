@@ -34,6 +34,8 @@ CLIENTS = ("clients", N_("Find a client, my clients"))
 LEAD = ("lead", N_("Capture a new lead"))
 NOTE = ("note", N_("Log a meeting or call"))
 DEALS = ("deals", N_("Deals and pipeline"))
+REMIND = ("remind", N_("Set a reminder: /remind tomorrow 10 call Ivan"))
+REMINDERS = ("reminders", N_("My reminders"))
 IMPORT = ("import", N_("Import clients from CSV or Excel"))
 EXPORT = ("export", N_("Export clients to Excel and CSV"))
 
@@ -55,6 +57,8 @@ def staff_entries(actor: Actor) -> tuple[tuple[str, str], ...]:
         LEAD,
         NOTE,
         DEALS,
+        REMIND,
+        REMINDERS,
         IMPORT,
         EXPORT,
         HELP,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager
 
 from bot.config import Settings
@@ -24,3 +25,11 @@ def clock(manager: DialogManager) -> Clock:
 
 def settings(manager: DialogManager) -> Settings:
     return manager.middleware_data["settings"]
+
+
+async def say(event: CallbackQuery | Message, text: str) -> None:
+    """A short answer to a press (an alert) or to a typed message (a reply)."""
+    if isinstance(event, CallbackQuery):
+        await event.answer(text, show_alert=True)
+    else:
+        await event.answer(text)

@@ -59,6 +59,9 @@ def help_text(actor: Actor) -> str:
         )
         lines.append(_("/note: log a meeting or call; any text you send can become a note"))
         lines.append(_("/deals: your deals and pipeline"))
+        lines.append(
+            _("/remind: set a reminder, e.g. /remind tomorrow at 10 call Ivan; /reminders: yours")
+        )
         lines.append(_("/import and /export: clients from and to CSV or Excel"))
         lines.append(_("In any chat, type my @username and a name to share a client's card."))
     else:

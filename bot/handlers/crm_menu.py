@@ -12,7 +12,8 @@ from bot.dialogs.clients.states import Clients
 from bot.dialogs.deals.states import Deals
 from bot.dialogs.lead.states import Lead
 from bot.dialogs.note.states import Note
-from bot.keyboards.menu import CLIENTS, DEALS, NEW_LEAD, NOTE
+from bot.dialogs.reminder.states import MyReminders
+from bot.keyboards.menu import CLIENTS, DEALS, NEW_LEAD, NOTE, REMINDERS
 from bot.services.actors import Actor
 from bot.texts import unknown_command
 
@@ -24,6 +25,7 @@ def router() -> Router:
         ("lead", NEW_LEAD, Lead.name),
         ("note", NOTE, Note.client),
         ("deals", DEALS, Deals.pipeline),
+        ("reminders", REMINDERS, MyReminders.list),
     ):
         r.message.register(_opener(state), Command(command))
         r.message.register(_opener(state), F.text == label)

@@ -1,5 +1,5 @@
-"""The buttons of a delivered reminder: Done, Snooze (15 minutes, an hour, tomorrow 9:00),
-the client's card and the note flow for what came of it.
+"""/remind, and the buttons of a delivered reminder: Done, Snooze (15 minutes, an hour,
+tomorrow 9:00), the client's card and the note flow for what came of it.
 
 Every press is checked in the service: another's reminder, or a client no longer his,
 is answered like a stale button."""
@@ -9,13 +9,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aiogram import Bot, Router
-from aiogram.types import CallbackQuery
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram_dialog import DialogManager
+from aiogram_dialog import DialogManager, StartMode
 
 from bot.dialogs.beside import start_beside
 from bot.dialogs.client_card.states import ClientCard
 from bot.dialogs.note.states import Note
+from bot.dialogs.reminder.states import NewReminder
 from bot.keyboards import reminders as kb
 from bot.keyboards.reminders import ReminderAction, ReminderButton
 from bot.render import reminders as render
@@ -27,12 +29,13 @@ from bot.services.crm import access
 from bot.services.errors import NotAllowed, ReminderRejected
 from bot.storage.dto import ClientDTO, ReminderDTO
 from bot.storage.uow import UnitOfWork
-from bot.texts import stale_button
+from bot.texts import stale_button, unknown_command
 
 
 def router() -> Router:
     r = Router(name=__name__)
     r.callback_query.register(on_button, ReminderButton.filter())
+    r.message.register(on_remind, Command("remind"))
     return r
 
 
@@ -107,3 +110,25 @@ async def _client(uow: UnitOfWork, actor: Actor, item: ReminderDTO) -> ClientDTO
         return await access.client_for(uow, actor, item.client_id)
     except NotAllowed:
         return None
+
+
+async def on_remind(
+    message: Message,
+    command: CommandObject,
+    actor: Actor,
+    clock: Clock,
+    dialog_manager: DialogManager,
+) -> None:
+    """/remind, /remind call Ivan, or /remind tomorrow at 10 call Ivan: the dialog starts at
+    the first thing the line does not answer."""
+    if not (actor.is_registered and actor.role.is_staff):
+        await message.answer(unknown_command())
+        return
+    line = (command.args or "").strip()
+    due_at, text = reminders.split_when(
+        line, now=clock.now(), tz=actor.timezone, locale=actor.locale
+    )
+    data: dict[str, object] = {"text": text} if text else {}
+    if due_at is not None and text:
+        data["at"] = due_at.isoformat()
+    await dialog_manager.start(NewReminder.text, data=data, mode=StartMode.RESET_STACK)

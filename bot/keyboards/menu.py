@@ -22,6 +22,7 @@ CLIENTS = __("🗂 Clients")
 NEW_LEAD = __("➕ New lead")
 NOTE = __("📝 Note")
 DEALS = __("💼 Deals")
+REMINDERS = __("⏰ Reminders")
 
 
 def main_menu(actor: Actor) -> ReplyKeyboardMarkup:
@@ -29,7 +30,7 @@ def main_menu(actor: Actor) -> ReplyKeyboardMarkup:
     if actor.role.is_staff:
         rows.append([KeyboardButton(text=str(QUEUE)), KeyboardButton(text=str(CLIENTS))])
         rows.append([KeyboardButton(text=str(NEW_LEAD)), KeyboardButton(text=str(NOTE))])
-        rows.append([KeyboardButton(text=str(DEALS))])
+        rows.append([KeyboardButton(text=str(DEALS)), KeyboardButton(text=str(REMINDERS))])
     else:
         rows.append([KeyboardButton(text=str(ASK)), KeyboardButton(text=str(CLAIM))])
         rows.append([KeyboardButton(text=str(MY_REQUESTS)), KeyboardButton(text=str(FEEDBACK))])

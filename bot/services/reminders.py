@@ -16,6 +16,7 @@ from bot.services.actors import Actor
 from bot.services.clock import Clock
 from bot.services.crm import access
 from bot.services.errors import NotAllowed, ReminderProblem, ReminderRejected
+from bot.services.when import parse_when
 from bot.storage.dto import ClientDTO, ReminderDTO, UserDTO
 from bot.storage.enums import Recurrence, ReminderOrigin, ReminderStatus
 from bot.storage.uow import UnitOfWork
@@ -30,6 +31,8 @@ LEASE = timedelta(minutes=2)
 LATE_AFTER = timedelta(minutes=1)
 MORNING = time(9, 0)
 PAGE = 10
+# A time said in words takes at most this many: "в следующий понедельник в 9 утра".
+MAX_WHEN_WORDS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,22 @@ async def follow_next_step(uow: UnitOfWork, clock: Clock, client: ClientDTO) -> 
         now=now,
         origin=ReminderOrigin.NEXT_STEP,
     )
+
+
+def split_when(text: str, *, now: datetime, tz: str, locale: str) -> tuple[datetime | None, str]:
+    """A "/remind" line read as a time and what to remind of: "завтра в 10 позвонить Ивану"
+    or "call Ivan tomorrow 3pm". The longest run of leading (or else trailing) words that
+    reads as a time wins; (None, the whole text) when none does."""
+    words = text.split()
+    for size in range(min(len(words) - 1, MAX_WHEN_WORDS), 0, -1):
+        for when, rest in (
+            (words[:size], words[size:]),
+            (words[-size:], words[:-size]),
+        ):
+            moment = parse_when(" ".join(when), now=now, tz=tz, locale=locale)
+            if moment is not None:
+                return moment, " ".join(rest)
+    return None, " ".join(words)
 
 
 async def mine(uow: UnitOfWork, actor: Actor, reminder_id: int) -> ReminderDTO:

@@ -190,7 +190,7 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(launch: Launch) 
     assert reply_keyboard(greeting) == [
         ["📥 Requests", "🗂 Clients"],
         ["➕ New lead", "📝 Note"],
-        ["💼 Deals"],
+        ["💼 Deals", "⏰ Reminders"],
         ["✉️ Invite staff", "👥 Team"],
         ["❓ Help", "🌐 Language"],
     ]
@@ -213,7 +213,7 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(launch: Launch) 
     assert reply_keyboard(welcome) == [
         ["📥 Requests", "🗂 Clients"],
         ["➕ New lead", "📝 Note"],
-        ["💼 Deals"],
+        ["💼 Deals", "⏰ Reminders"],
         ["❓ Help", "🌐 Language"],
     ]
     scope = {"type": "chat", "chat_id": 700}
@@ -225,6 +225,8 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(launch: Launch) 
         "lead",
         "note",
         "deals",
+        "remind",
+        "reminders",
         "import",
         "export",
         "help",

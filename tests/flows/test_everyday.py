@@ -190,6 +190,8 @@ async def test_commands_are_published_per_language_and_scope(harness: Harness) -
         "lead",
         "note",
         "deals",
+        "remind",
+        "reminders",
         "import",
         "export",
         "help",

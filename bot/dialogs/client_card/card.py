@@ -1,5 +1,5 @@
 """The card itself: every field, the reliability score, and the ways on: edit, score,
-deals, a note, the timeline."""
+deals, a note, the timeline, a reminder about him."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from aiogram_dialog.widgets.text import Format
 from bot.dialogs.client_card import common, timeline
 from bot.dialogs.client_card.states import ClientCard
 from bot.dialogs.note.states import Note
+from bot.dialogs.reminder.states import NewReminder
 from bot.render.clients import card_text
 from bot.services.crm import clients
 from bot.services.crm.score import reliability
@@ -33,6 +34,7 @@ async def card_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         "deals": _("💼 Deals"),
         "note": _("📝 Note"),
         "timeline": _("📜 Timeline"),
+        "remind": _("⏰ Remind"),
         "close": _("Close"),
     }
 
@@ -65,6 +67,15 @@ async def on_note(callback: CallbackQuery, _button: Button, manager: DialogManag
     await manager.start(Note.client, data={"client_id": found.id})
 
 
+async def on_remind(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    try:
+        found = await common.client(manager)
+    except NotAllowed:
+        await common.refuse(callback, manager)
+        return
+    await manager.start(NewReminder.text, data={"client_id": found.id})
+
+
 def window() -> Window:
     return Window(
         Format("{card}"),
@@ -76,7 +87,10 @@ def window() -> Window:
             common.nav("deals", "deals", ClientCard.deals),
             Button(Format("{note}"), id="note", on_click=on_note),
         ),
-        Button(Format("{timeline}"), id="timeline", on_click=timeline.on_open),
+        Row(
+            Button(Format("{timeline}"), id="timeline", on_click=timeline.on_open),
+            Button(Format("{remind}"), id="remind", on_click=on_remind),
+        ),
         Cancel(Format("{close}")),
         common.pass_on(),
         state=ClientCard.main,

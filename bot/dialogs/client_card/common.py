@@ -16,7 +16,7 @@ from aiogram_dialog.widgets.kbd import Button
 from aiogram_dialog.widgets.text import Format
 
 from bot.dialogs.client_card.states import ClientCard
-from bot.dialogs.context import actor, clock, uow
+from bot.dialogs.context import actor, clock, say, uow
 from bot.dialogs.widgets import expect_text
 from bot.render.cards import Reader, excerpt
 from bot.render.clients import EMPTY
@@ -52,13 +52,6 @@ def escaped(value: str | None) -> str:
     """User content for a window's text: escaped (a long one shortened to fit a message),
     or a dash when there is none."""
     return excerpt(value, SHOWN) if value else EMPTY
-
-
-async def say(event: CallbackQuery | Message, text: str) -> None:
-    if isinstance(event, CallbackQuery):
-        await event.answer(text, show_alert=True)
-    else:
-        await event.answer(text)
 
 
 async def refuse(event: CallbackQuery | Message, manager: DialogManager) -> None:

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.kbd import Button
 
+from bot.dialogs.context import say
 from bot.dialogs.note.common import (
     AT,
     CLIENT_ID,
@@ -49,13 +50,6 @@ from bot.texts import stale_button
 
 # A next step planned for a day is due in its morning (the reminder's hour, later).
 NEXT_STEP_TIME = time(9, 0)
-
-
-async def _refuse(event: CallbackQuery | Message, text: str) -> None:
-    if isinstance(event, CallbackQuery):
-        await event.answer(text, show_alert=True)
-    else:
-        await event.answer(text)
 
 
 async def on_start(start_data: Any, manager: DialogManager) -> None:
@@ -149,7 +143,7 @@ async def on_when_typed(message: Message, _w: Any, manager: DialogManager) -> No
 
 async def _pick_day(event: CallbackQuery | Message, manager: DialogManager, chosen: date) -> None:
     if chosen > today_of(manager):
-        await _refuse(event, _("This day has not come yet. When did it happen?"))
+        await say(event, _("This day has not come yet. When did it happen?"))
         return
     manager.dialog_data[DAY] = chosen.isoformat()
     await manager.switch_to(Note.hour)
@@ -254,7 +248,7 @@ async def on_next_day_typed(message: Message, _w: Any, manager: DialogManager) -
 
 async def _next_day(event: CallbackQuery | Message, manager: DialogManager, chosen: date) -> None:
     if chosen < today_of(manager):
-        await _refuse(event, _("This day is over. Pick today or a later day."))
+        await say(event, _("This day is over. Pick today or a later day."))
         return
     morning = datetime.combine(chosen, NEXT_STEP_TIME, tzinfo=zone_of(manager))
     await _save(event, manager, max(morning, now_of(manager)))
@@ -283,11 +277,11 @@ async def _save(
     try:
         entry = await notes.log(data["uow"], actor, data["clock"], dialog[CLIENT_ID], draft)
     except (NotAllowed, KeyError):
-        await _refuse(event, stale_button())
+        await say(event, stale_button())
         await manager.done()
         return
     except ClientRejected as error:
-        await _refuse(event, client_problem_text(error.problem))
+        await say(event, client_problem_text(error.problem))
         return
     client = await access.client_for(data["uow"], actor, entry.client_id)
     await manager.done()

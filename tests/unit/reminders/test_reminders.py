@@ -432,3 +432,24 @@ async def test_a_next_step_whose_time_has_passed_sets_no_reminder(
     await clients.update(uow, anna, clock, ivan.id, next_step="Call", next_step_at=this_morning)
 
     assert await uow.reminders.of_client(ivan.id, [anna.user_id or 0]) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "expected_at", "expected_text"),
+    [
+        ("завтра в 10 позвонить Ивану", moscow(2026, 11, 28, 10), "позвонить Ивану"),
+        ("call Ivan tomorrow 3pm", moscow(2026, 11, 28, 15), "call Ivan"),
+        ("через 2 часа отправить КП", moscow(2026, 11, 27, 14), "отправить КП"),
+        ("в понедельник в 9 встреча с Петровым", moscow(2026, 11, 30, 9), "встреча с Петровым"),
+        ("send the contract", None, "send the contract"),
+        ("tomorrow", None, "tomorrow"),
+    ],
+    ids=["time first", "time last", "in hours", "weekday", "no time", "only a time"],
+)
+def test_a_remind_line_is_split_into_its_time_and_its_text(
+    line: str, expected_at: datetime | None, expected_text: str
+) -> None:
+    assert reminders.split_when(line, now=NOON, tz="Europe/Moscow", locale="ru") == (
+        expected_at,
+        expected_text,
+    )
