@@ -67,6 +67,11 @@ async def on_button(
         state = ClientCard.main if action is ReminderAction.CLIENT else Note.client
         await start_beside(dialog_manager, callback, state, {"client_id": client.id})
         return
+    if action is ReminderAction.OTHER:
+        await callback.answer()
+        data = {"text": item.text, "client_id": item.client_id, "snooze_of": item.id}
+        await start_beside(dialog_manager, callback, NewReminder.text, data)
+        return
     chat_id, message_id = message.chat.id, message.message_id
     if action is ReminderAction.SNOOZE or action is ReminderAction.BACK:
         markup = kb.snoozes(item) if action is ReminderAction.SNOOZE else kb.reminder(item)

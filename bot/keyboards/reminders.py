@@ -17,6 +17,7 @@ class ReminderAction(StrEnum):
     DONE = "done"
     SNOOZE = "snooze"  # shows the snooze choices
     LATER = "later"  # a snooze choice: `minutes` from now, or 0 for tomorrow 9:00
+    OTHER = "other"  # a snooze to a time of his choice, in the reminder dialog
     BACK = "back"  # from the snooze choices back to the reminder's buttons
     CLIENT = "client"
     OUTCOME = "outcome"
@@ -50,6 +51,7 @@ def snoozes(item: ReminderDTO) -> InlineKeyboardMarkup:
         builder.button(
             text=names[minutes], callback_data=_data(ReminderAction.LATER, item, minutes)
         )
+    builder.button(text=_("Other time…"), callback_data=_data(ReminderAction.OTHER, item))
     builder.button(text=_("⬅️ Back"), callback_data=_data(ReminderAction.BACK, item))
     builder.adjust(1)
     return builder.as_markup()

@@ -34,7 +34,23 @@ TEXT = {
     "en": {
         "reminder": "⏰ <b>Reminder</b>\nSend the offer &lt;v2&gt;\n👤 Ivan Petrov · Acme",
         "buttons": ["✅ Done", "💤 Snooze", "📇 Open client", "📝 Log outcome"],
-        "snoozes": ["In 15 minutes", "In 1 hour", "Tomorrow 9:00", "⬅️ Back"],
+        "snoozes": ["In 15 minutes", "In 1 hour", "Tomorrow 9:00", "Other time…", "⬅️ Back"],
+        "other": "Other time…",
+        "tomorrow at 15": "tomorrow at 15:00",
+        "confirm other": (
+            "⏰ <b>Send the offer &lt;v2&gt;</b>\n👤 Ivan Petrov · Acme\n"
+            "🕒 Dec 1, 2026, 3:00\u202fPM\nIs that right?"
+        ),
+        "confirm buttons": [
+            "✅ Confirm",
+            "In 1 hour",
+            "Tomorrow 9:00",
+            "Monday 9:00",
+            "📅 Other time",
+            "Cancel",
+        ],
+        "confirm": "✅ Confirm",
+        "snoozed other": "💤 I will remind you Dec 1, 2026, 3:00\u202fPM.",
         "snooze": "💤 Snooze",
         "in 15": "In 15 minutes",
         "tomorrow": "Tomorrow 9:00",
@@ -60,7 +76,23 @@ TEXT = {
     "ru": {
         "reminder": "⏰ <b>Напоминание</b>\nSend the offer &lt;v2&gt;\n👤 Ivan Petrov · Acme",
         "buttons": ["✅ Готово", "💤 Отложить", "📇 Карточка клиента", "📝 Записать итог"],
-        "snoozes": ["Через 15 минут", "Через час", "Завтра в 9:00", "⬅️ Назад"],
+        "snoozes": ["Через 15 минут", "Через час", "Завтра в 9:00", "Другое время…", "⬅️ Назад"],
+        "other": "Другое время…",
+        "tomorrow at 15": "завтра в 15:00",
+        "confirm other": (
+            "⏰ <b>Send the offer &lt;v2&gt;</b>\n👤 Ivan Petrov · Acme\n"
+            "🕒 1 дек. 2026\u202fг., 15:00\nВсё верно?"
+        ),
+        "confirm buttons": [
+            "✅ Подтвердить",
+            "Через час",
+            "Завтра в 9:00",
+            "Понедельник 9:00",
+            "📅 Другое время",
+            "Отмена",
+        ],
+        "confirm": "✅ Подтвердить",
+        "snoozed other": "💤 Напомню 1 дек. 2026\u202fг., 15:00.",
         "snooze": "💤 Отложить",
         "in 15": "Через 15 минут",
         "tomorrow": "Завтра в 9:00",
@@ -211,6 +243,28 @@ async def test_snoozed_till_tomorrow_morning(
     assert anna.last_text() == t["tomorrow text"]
     (pending,) = await stored_reminders(harness)
     assert pending.due_at == MONDAY_NINE + timedelta(days=1)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_snoozed_to_a_time_of_his_choice(
+    harness: Harness, clock: FakeClock, delivery: ReminderDelivery, language: str
+) -> None:
+    t = TEXT[language]
+    anna = await reminded_on_monday(harness, clock, delivery, language)
+
+    await anna.press(t["snooze"])
+    await anna.press(t["other"])
+    await anna.send(t["tomorrow at 15"])
+    assert anna.last_text() == t["confirm other"]
+    assert anna.buttons() == t["confirm buttons"], "a snooze does not repeat"
+    await anna.press(t["confirm"])
+
+    assert anna.last_text() == t["snoozed other"]
+    (pending,) = await stored_reminders(harness)
+    assert (pending.status, pending.due_at) == (
+        ReminderStatus.PENDING,
+        MONDAY_NINE + timedelta(days=1, hours=6),
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])

@@ -12,7 +12,7 @@ from bot.dialogs.context import actor, clock
 from bot.services import reminders
 from bot.storage.enums import Recurrence
 
-TEXT, CLIENT_ID, TITLE, AT, DAY, REPEAT, PAGE, ITEM = (
+TEXT, CLIENT_ID, TITLE, AT, DAY, REPEAT, PAGE, ITEM, SNOOZE_OF = (
     "text",
     "client_id",
     "title",
@@ -21,6 +21,7 @@ TEXT, CLIENT_ID, TITLE, AT, DAY, REPEAT, PAGE, ITEM = (
     "repeat",
     "page",
     "item",
+    "snooze_of",  # the reminder this dialog snoozes instead of setting a new one
 )
 IN_AN_HOUR, TOMORROW, MONDAY = "hour", "tomorrow", "monday"
 

@@ -64,7 +64,12 @@ def new_reminder_dialog() -> Dialog:
             Group(choice("again", "quick", handlers.on_quick), width=3),
             Row(
                 SwitchTo(Format("{other}"), id="other", state=NewReminder.day),
-                SwitchTo(Format("{repeat_button}"), id="repeat", state=NewReminder.repeat),
+                SwitchTo(
+                    Format("{repeat_button}"),
+                    id="repeat",
+                    state=NewReminder.repeat,
+                    when="may_repeat",
+                ),
             ),
             MessageInput(handlers.on_when_typed, content_types=[ContentType.TEXT]),
             expect_buttons(),

@@ -18,6 +18,7 @@ from bot.dialogs.reminder.common import (
     ITEM,
     PAGE,
     REPEAT,
+    SNOOZE_OF,
     TEXT,
     TITLE,
     quick_labels,
@@ -94,20 +95,19 @@ async def confirm_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str,
     who = actor(dialog_manager)
     when = Reader.of(who).when(datetime.fromisoformat(data[AT]))
     repeat = repeat_name(Recurrence(data.get(REPEAT, Recurrence.ONCE.value)))
-    text = "\n".join(
-        [
-            _subject(dialog_manager),
-            "🕒 " + when,
-            "🔁 " + repeat,
-            _("Is that right?"),
-        ]
-    )
+    snoozing = bool(data.get(SNOOZE_OF))
+    lines = [_subject(dialog_manager), "🕒 " + when]
+    if not snoozing:
+        lines.append("🔁 " + repeat)
+    lines.append(_("Is that right?"))
+    text = "\n".join(lines)
     return {
         "text": text,
         "confirm": _("✅ Confirm"),
         "quick": quick_labels(),
         "other": _("📅 Other time"),
         "repeat_button": _("🔁 Repeat"),
+        "may_repeat": not snoozing,
         **_common(),
     }
 

@@ -20,6 +20,7 @@ from bot.dialogs.reminder.common import (
     ITEM,
     PAGE,
     REPEAT,
+    SNOOZE_OF,
     TEXT,
     TITLE,
     quick_times,
@@ -44,6 +45,8 @@ async def on_start(start_data: Any, manager: DialogManager) -> None:
             client = None
         if client is not None:
             manager.dialog_data.update({CLIENT_ID: client.id, TITLE: client.title})
+    if data.get(SNOOZE_OF):
+        manager.dialog_data[SNOOZE_OF] = int(data[SNOOZE_OF])
     text = str(data.get(TEXT) or "").strip()
     if not text:
         return
@@ -134,6 +137,9 @@ async def on_repeat(event: CallbackQuery, _w: Any, manager: DialogManager, item:
 
 async def on_confirm(event: CallbackQuery, _w: Button, manager: DialogManager) -> None:
     data = manager.dialog_data
+    if data.get(SNOOZE_OF):
+        await _snooze(event, manager)
+        return
     who = actor(manager)
     try:
         item = await reminders.create(
@@ -157,6 +163,32 @@ async def on_confirm(event: CallbackQuery, _w: Button, manager: DialogManager) -
     await manager.middleware_data["bot"].send_message(
         who.telegram_id,
         _("✅ I will remind you {when}.").format(when=Reader.of(who).when(item.due_at)),
+    )
+
+
+async def _snooze(event: CallbackQuery, manager: DialogManager) -> None:
+    data = manager.dialog_data
+    who = actor(manager)
+    try:
+        item = await reminders.snooze(
+            uow(manager),
+            who,
+            clock(manager),
+            int(data[SNOOZE_OF]),
+            datetime.fromisoformat(data[AT]),
+        )
+    except (NotAllowed, KeyError, ValueError):
+        await event.answer(stale_button(), show_alert=True)
+        await manager.done()
+        return
+    except ReminderRejected as error:
+        await event.answer(problem_text(error.problem), show_alert=True)
+        return
+    await event.answer(_("Snoozed."))
+    await manager.done()
+    await manager.middleware_data["bot"].send_message(
+        who.telegram_id,
+        _("💤 I will remind you {when}.").format(when=Reader.of(who).when(item.due_at)),
     )
 
 
