@@ -12,6 +12,8 @@ from babel.numbers import is_currency
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.storage.enums import Segment
+
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{35}$")
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 SUPPORTED_LOCALES = ("ru", "en")
@@ -85,6 +87,18 @@ class Settings(DatabaseSettings):
     scheduler_in_bot: bool = True
     # How often due reminders are looked for: a reminder goes out within this of its time.
     reminder_interval_seconds: float = Field(default=2.0, ge=0.5, le=60)
+    # Days without contact before a client's owner is nudged, by the client's segment.
+    no_contact_days_vip: int = Field(default=7, ge=1, le=365)
+    no_contact_days_key: int = Field(default=14, ge=1, le=365)
+    no_contact_days_standard: int = Field(default=30, ge=1, le=365)
+
+    @property
+    def no_contact_days(self) -> dict[str, int]:
+        return {
+            Segment.VIP.value: self.no_contact_days_vip,
+            Segment.KEY.value: self.no_contact_days_key,
+            Segment.STANDARD.value: self.no_contact_days_standard,
+        }
 
     @field_validator("bot_token")
     @classmethod

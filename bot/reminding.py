@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 
 from aiogram.methods import SendMessage
 from aiogram.utils.i18n import I18n
@@ -19,7 +20,7 @@ from bot.keyboards import reminders as kb
 from bot.outbound import OutboundSender, Outcome, SendResult
 from bot.render import reminders as render
 from bot.render.cards import Reader
-from bot.services import reminders
+from bot.services import nudges, reminders
 from bot.services.clock import Clock
 from bot.services.reminders import Due
 from bot.storage.uow import UnitOfWork
@@ -36,11 +37,13 @@ class ReminderDelivery:
         i18n: I18n,
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
+        no_contact_days: Mapping[str, int],
     ) -> None:
         self._sender = sender
         self._i18n = i18n
         self._sessionmaker = sessionmaker
         self._clock = clock
+        self._days = dict(no_contact_days)
         self._closed = False
         self._passes: set[asyncio.Task[int]] = set()
 
@@ -59,6 +62,13 @@ class ReminderDelivery:
             if self._closed:
                 return 0
             raise
+
+    async def plan_nudges(self) -> int:
+        """Makes the "no contact for N days" nudges due now; the next pass sends them."""
+        if self._closed:
+            return 0
+        async with self._sessionmaker() as session, session.begin():
+            return await nudges.plan_no_contact(UnitOfWork(session), self._clock, self._days)
 
     async def close(self, timeout: float) -> None:
         """No new passes; the one running may finish within `timeout` (its sends still go
@@ -102,7 +112,9 @@ class ReminderDelivery:
     def _message(self, due: Due) -> SendMessage:
         owner = due.owner
         with self._i18n.context(), self._i18n.use_locale(owner.locale):
-            text = render.reminder(due.reminder, due.client, Reader.of(owner), late=due.late)
+            text = render.reminder(
+                due.reminder, due.client, Reader.of(owner), late=due.late, now=self._clock.now()
+            )
             markup = kb.reminder(due.reminder)
         return SendMessage(chat_id=owner.telegram_id, text=text, reply_markup=markup)
 

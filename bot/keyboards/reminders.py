@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.storage.dto import ReminderDTO
+from bot.storage.enums import ReminderOrigin
 
 
 class ReminderAction(StrEnum):
@@ -34,6 +35,8 @@ SNOOZES = (15, 60, TOMORROW)
 
 
 def reminder(item: ReminderDTO) -> InlineKeyboardMarkup:
+    if item.origin is ReminderOrigin.NO_CONTACT:
+        return no_contact(item)
     builder = InlineKeyboardBuilder()
     builder.button(text=_("✅ Done"), callback_data=_data(ReminderAction.DONE, item))
     builder.button(text=_("💤 Snooze"), callback_data=_data(ReminderAction.SNOOZE, item))
@@ -41,6 +44,17 @@ def reminder(item: ReminderDTO) -> InlineKeyboardMarkup:
         builder.button(text=_("📇 Open client"), callback_data=_data(ReminderAction.CLIENT, item))
         builder.button(text=_("📝 Log outcome"), callback_data=_data(ReminderAction.OUTCOME, item))
     builder.adjust(2)
+    return builder.as_markup()
+
+
+def no_contact(item: ReminderDTO) -> InlineKeyboardMarkup:
+    """A nudge: log the contact, be reminded later, or not needed (until the next silence)."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("📝 Log contact"), callback_data=_data(ReminderAction.OUTCOME, item))
+    builder.button(text=_("⏰ Remind me later"), callback_data=_data(ReminderAction.SNOOZE, item))
+    builder.button(text=_("🚫 Not needed"), callback_data=_data(ReminderAction.DONE, item))
+    builder.button(text=_("📇 Open client"), callback_data=_data(ReminderAction.CLIENT, item))
+    builder.adjust(1)
     return builder.as_markup()
 
 

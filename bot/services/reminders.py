@@ -189,6 +189,9 @@ async def claim_due(uow: UnitOfWork, clock: Clock, *, limit: int = 100) -> list[
             await uow.reminders.set_status(reminder.id, ReminderStatus.CANCELLED, now=now)
             continue
         client = await uow.clients.get(reminder.client_id) if reminder.client_id else None
+        if reminder.origin is ReminderOrigin.NO_CONTACT and not _still_silent(reminder, client):
+            await uow.reminders.set_status(reminder.id, ReminderStatus.CANCELLED, now=now)
+            continue
         due.append(Due(reminder, owner, client, late=now - reminder.due_at > LATE_AFTER))
     return due
 
@@ -211,6 +214,14 @@ async def undelivered(uow: UnitOfWork, clock: Clock, due: Due, *, unreachable: b
         await delivered(uow, clock, due, None)
     else:
         await uow.reminders.release(due.reminder.id, now=clock.now())
+
+
+def _still_silent(reminder: ReminderDTO, client: ClientDTO | None) -> bool:
+    """A "no contact" nudge still holds: the client is his owner's and nobody has been in
+    contact with him since the nudge was made."""
+    if client is None or client.owner_id != reminder.owner_id:
+        return False
+    return client.last_contact_at is None or client.last_contact_at < reminder.created_at
 
 
 def next_time(

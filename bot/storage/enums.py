@@ -184,3 +184,4 @@ class ReminderStatus(StrEnum):
 class ReminderOrigin(StrEnum):
     MANUAL = "manual"
     NEXT_STEP = "next_step"  # follows the client card's next step and its day
+    NO_CONTACT = "no_contact"  # a nudge: no contact with the client for his segment's days

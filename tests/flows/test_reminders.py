@@ -21,7 +21,7 @@ from bot.services.crm import clients, notes
 from bot.services.crm.clients import LeadDraft
 from bot.services.crm.notes import NoteDraft
 from bot.storage.dto import ReminderDTO
-from bot.storage.enums import ReminderStatus, Role, TimelineKind
+from bot.storage.enums import ReminderStatus, Role, Segment, TimelineKind
 from bot.storage.uow import UnitOfWork
 from tests.support.clock import FakeClock
 from tests.support.harness import Harness, Person, callback_answer
@@ -130,18 +130,24 @@ async def delivery(harness: Harness) -> AsyncIterator[ReminderDelivery]:
     )
     sender.start()
     try:
-        yield ReminderDelivery(sender, app.i18n, app.sessionmaker, app.clock)
+        yield ReminderDelivery(
+            sender, app.i18n, app.sessionmaker, app.clock, app.settings.no_contact_days
+        )
     finally:
         await sender.stop()
+
+
+async def actor_of(uow: UnitOfWork, person: Person) -> Actor:
+    user = await uow.users.by_telegram_id(person.user_id)
+    assert user is not None
+    return Actor.of(user)
 
 
 async def next_step_on_monday(harness: Harness, anna: Person) -> None:
     """Anna called Ivan; the next step is to send the offer on Monday."""
     async with harness.app.sessionmaker() as session, session.begin():
         uow = UnitOfWork(session)
-        user = await uow.users.by_telegram_id(anna.user_id)
-        assert user is not None
-        actor = Actor.of(user)
+        actor = await actor_of(uow, anna)
         ivan = await clients.create(
             uow, actor, harness.app.clock, LeadDraft("Ivan Petrov", company="Acme")
         )
@@ -347,3 +353,81 @@ async def test_a_specialist_who_blocked_the_bot_is_not_written_to_until_he_is_ba
 
 def _button_data(harness: Harness, label: str) -> str:
     return harness.button(ANNA, label)[1]
+
+
+NUDGE = {
+    "en": {
+        "nudge": (
+            "🔔 No contact with <b>Vera Orlova · Steel Works</b> for 10 days.\n"
+            "Time to get in touch?"
+        ),
+        "buttons": ["📝 Log contact", "⏰ Remind me later", "🚫 Not needed", "📇 Open client"],
+        "not needed": "🚫 Not needed",
+        "dismissed": (
+            "🚫 OK: no more nudges about Vera Orlova · Steel Works until the next long silence."
+        ),
+        "later": "⏰ Remind me later",
+        "tomorrow": "Tomorrow 9:00",
+        "snoozed": (
+            "💤 Get in touch with Vera Orlova · Steel Works\n"
+            "I will remind you Dec 8, 2026, 9:00\u202fAM."
+        ),
+    },
+    "ru": {
+        "nudge": (
+            "🔔 Нет контакта с <b>Vera Orlova · Steel Works</b> уже 10 дней.\nПора связаться?"
+        ),
+        "buttons": [
+            "📝 Записать контакт",
+            "⏰ Напомнить позже",
+            "🚫 Не нужно",
+            "📇 Карточка клиента",
+        ],
+        "not needed": "🚫 Не нужно",
+        "dismissed": (
+            "🚫 Хорошо: не буду напоминать о Vera Orlova · Steel Works до следующего долгого "
+            "молчания."
+        ),
+        "later": "⏰ Напомнить позже",
+        "tomorrow": "Завтра в 9:00",
+        "snoozed": (
+            "💤 Связаться с Vera Orlova · Steel Works\nНапомню 8 дек. 2026\u202fг., 09:00."
+        ),
+    },
+}
+
+
+async def vip_without_contact(harness: Harness, clock: FakeClock, anna: Person) -> None:
+    """Vera, Anna's VIP client, has heard nothing from her for 10 days (VIP: 7 allowed)."""
+    async with harness.app.sessionmaker() as session, session.begin():
+        uow = UnitOfWork(session)
+        actor = await actor_of(uow, anna)
+        vera = await clients.create(
+            uow, actor, harness.app.clock, LeadDraft("Vera Orlova", company="Steel Works")
+        )
+        await clients.update(uow, actor, harness.app.clock, vera.id, segment=Segment.VIP)
+    clock.advance(days=10)  # Monday 7 December, 12:00: a working day
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_vip_client_without_contact_for_over_a_week_nudges_his_owner(
+    harness: Harness, clock: FakeClock, delivery: ReminderDelivery, language: str
+) -> None:
+    t = NUDGE[language]
+    anna = await harness.staff(ANNA, Role.SPECIALIST, "Anna", language)
+    await vip_without_contact(harness, clock, anna)
+
+    assert await delivery.plan_nudges() == 1
+    assert await delivery.run_once() == 1
+
+    assert harness.texts(ANNA)[-1] == t["nudge"]
+    assert anna.buttons() == t["buttons"]
+    await anna.press(t["later"])
+    await anna.press(t["tomorrow"])
+    assert anna.last_text() == t["snoozed"]
+
+    clock.advance(days=1)
+    assert await delivery.run_once() == 1
+    await anna.press(t["not needed"])
+    assert anna.last_text() == t["dismissed"]
+    assert await delivery.plan_nudges() == 0, "not again until the next silence"

@@ -9,10 +9,12 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.dto import ReminderDTO
-from bot.storage.enums import Recurrence, ReminderOrigin, ReminderStatus
-from bot.storage.models import Reminder
+from bot.storage.enums import ClientStatus, Recurrence, ReminderOrigin, ReminderStatus
+from bot.storage.models import Client, Reminder
 from bot.storage.repositories.rows import from_row
 
+# Clients whose silence is worth a nudge: not the inactive or lost ones.
+WORKED_ON = (ClientStatus.LEAD.value, ClientStatus.PROSPECT.value, ClientStatus.ACTIVE.value)
 # Reminders a person still has ahead or has not answered yet.
 ACTIVE = (ReminderStatus.PENDING.value, ReminderStatus.SENDING.value, ReminderStatus.SENT.value)
 
@@ -185,6 +187,58 @@ class ReminderRepository:
             )
             .values(status=ReminderStatus.CANCELLED.value, claimed_at=None, updated_at=now)
             .execution_options(synchronize_session=False)
+        )
+
+    async def silent_clients(
+        self, silent_before: dict[str, datetime], *, limit: int
+    ) -> list[tuple[int, int, datetime]]:
+        """(client id, owner id, contact basis) of clients still worked on (lead, prospect,
+        active) with an owner, silent since before their segment's moment in `silent_before`
+        (no contact yet counts from the card's creation), and not yet nudged about since
+        that basis; the longest silent first."""
+        basis = func.coalesce(Client.last_contact_at, Client.created_at)
+        nudged = (
+            select(Reminder.id)
+            .where(
+                Reminder.client_id == Client.id,
+                Reminder.origin == ReminderOrigin.NO_CONTACT.value,
+                Reminder.created_at >= basis,
+            )
+            .exists()
+        )
+        silent = or_(
+            *(
+                and_(Client.segment == segment, basis < moment)
+                for segment, moment in silent_before.items()
+            )
+        )
+        rows = await self._session.execute(
+            select(Client.id, Client.owner_id, basis)
+            .where(
+                Client.owner_id.is_not(None),
+                Client.status.in_(WORKED_ON),
+                silent,
+                ~nudged,
+            )
+            .order_by(basis, Client.id)
+            .limit(limit)
+        )
+        return [(client_id, owner_id, at) for client_id, owner_id, at in rows.all()]
+
+    async def count_created_since(
+        self, owner_id: int, origin: ReminderOrigin, since: datetime
+    ) -> int:
+        return (
+            await self._session.scalar(
+                select(func.count())
+                .select_from(Reminder)
+                .where(
+                    Reminder.owner_id == owner_id,
+                    Reminder.origin == origin.value,
+                    Reminder.created_at > since,
+                )
+            )
+            or 0
         )
 
     async def _update(self, reminder_id: int, now: datetime, **values: object) -> None:

@@ -1,0 +1,72 @@
+"""Nudges: what the bot reminds staff of without being asked. Now: "no contact with a
+client for N days", N by his segment (VIP 7, key 14, standard 30 by default).
+
+A nudge is a reminder with its own origin, so it is delivered, snoozed and answered like
+one. It is made once per silence: a nudge is not repeated until the client has been in
+contact again and fallen silent again. It waits for working hours (09:00–19:00 on weekdays
+in the owner's zone), and a specialist gets at most MAX_A_DAY of them a day: a base
+imported yesterday must not bury him in messages; the rest come on the following days.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.services.clock import Clock
+from bot.storage.enums import Recurrence, ReminderOrigin
+from bot.storage.uow import UnitOfWork
+
+MAX_A_DAY = 5
+CANDIDATES = 500  # clients looked at per pass
+WORK_STARTS, WORK_ENDS = time(9, 0), time(19, 0)
+
+
+async def plan_no_contact(uow: UnitOfWork, clock: Clock, days: Mapping[str, int]) -> int:
+    """Makes the nudges due for silent clients; returns how many. `days`: segment → days
+    without contact before his owner is nudged."""
+    now = clock.now()
+    silent_before = {segment: now - timedelta(days=n) for segment, n in days.items()}
+    found = await uow.reminders.silent_clients(silent_before, limit=CANDIDATES)
+    made: Counter[int] = Counter()
+    owners = await uow.users.many({owner_id for _client, owner_id, _basis in found})
+    earlier: dict[int, int] = {}  # nudges each owner got in the last day
+    for client_id, owner_id, _basis in found:
+        owner = owners.get(owner_id)
+        if owner is None or not owner.role.is_staff:
+            continue
+        if owner_id not in earlier:
+            earlier[owner_id] = await uow.reminders.count_created_since(
+                owner_id, ReminderOrigin.NO_CONTACT, now - timedelta(days=1)
+            )
+        if earlier[owner_id] + made[owner_id] >= MAX_A_DAY:
+            continue
+        await uow.reminders.add(
+            owner_id=owner_id,
+            client_id=client_id,
+            text="",  # written when it is sent, in the owner's language then
+            due_at=working_time(now, owner.timezone),
+            recurrence=Recurrence.ONCE,
+            now=now,
+            origin=ReminderOrigin.NO_CONTACT,
+        )
+        made[owner_id] += 1
+    return sum(made.values())
+
+
+def working_time(now: datetime, timezone: str) -> datetime:
+    """`now` if it falls in working hours in that zone, else the next start of them."""
+    zone = ZoneInfo(timezone)
+    local = now.astimezone(zone)
+    if local.weekday() < 5 and WORK_STARTS <= local.time() < WORK_ENDS:
+        return now
+    day = local.date() if local.time() < WORK_STARTS else local.date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, WORK_STARTS, tzinfo=zone).astimezone(now.tzinfo)
+
+
+def silent_days(basis: datetime, now: datetime) -> int:
+    return max(0, (now - basis).days)
