@@ -18,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.keyboards import reminders as kb
 from bot.outbound import OutboundSender, Outcome, SendResult
+from bot.render import digest as render_digest
 from bot.render import reminders as render
 from bot.render.cards import Reader
-from bot.services import nudges, reminders
+from bot.services import digest, nudges, reminders
 from bot.services.clock import Clock
 from bot.services.reminders import Due
 from bot.storage.uow import UnitOfWork
@@ -69,6 +70,21 @@ class ReminderDelivery:
             return 0
         async with self._sessionmaker() as session, session.begin():
             return await nudges.plan_no_contact(UnitOfWork(session), self._clock, self._days)
+
+    async def send_digests(self) -> int:
+        """Sends the morning digests whose time has come; returns how many went out."""
+        if self._closed:
+            return 0
+        async with self._sessionmaker() as session, session.begin():
+            due = await digest.due_digests(UnitOfWork(session), self._clock, self._days)
+        results = await asyncio.gather(*(self._sender.send(self._digest(item)) for item in due))
+        return sum(result.delivered for result in results)
+
+    def _digest(self, item: digest.Digest) -> SendMessage:
+        user = item.user
+        with self._i18n.context(), self._i18n.use_locale(user.locale):
+            text = render_digest.digest(item, Reader.of(user), self._clock.now())
+        return SendMessage(chat_id=user.telegram_id, text=text)
 
     async def close(self, timeout: float) -> None:
         """No new passes; the one running may finish within `timeout` (its sends still go

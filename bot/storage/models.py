@@ -55,6 +55,8 @@ class User(Base):
     # When Telegram last refused a message because he blocked the bot; cleared by his next
     # update. Nothing is sent to him on the bot's own initiative meanwhile.
     unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The day (in his zone) of the last morning digest made for him: one a day at most.
+    last_digest_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

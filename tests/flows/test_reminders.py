@@ -16,12 +16,20 @@ from bot.app import marks_unreachable
 from bot.keyboards.reminders import ReminderAction, ReminderButton
 from bot.outbound import Limits, OutboundSender
 from bot.reminding import ReminderDelivery
+from bot.services import reminders
 from bot.services.actors import Actor
 from bot.services.crm import clients, notes
 from bot.services.crm.clients import LeadDraft
 from bot.services.crm.notes import NoteDraft
 from bot.storage.dto import ReminderDTO
-from bot.storage.enums import ReminderStatus, Role, Segment, TimelineKind
+from bot.storage.enums import (
+    ReminderStatus,
+    RequestKind,
+    RequestStatus,
+    Role,
+    Segment,
+    TimelineKind,
+)
 from bot.storage.uow import UnitOfWork
 from tests.support.clock import FakeClock
 from tests.support.harness import Harness, Person, callback_answer
@@ -431,3 +439,83 @@ async def test_a_vip_client_without_contact_for_over_a_week_nudges_his_owner(
     await anna.press(t["not needed"])
     assert anna.last_text() == t["dismissed"]
     assert await delivery.plan_nudges() == 0, "not again until the next silence"
+
+
+DIGEST = {
+    "en": (
+        "☀️ Good morning! Your day, Monday, November 30, 2026:\n"
+        "\n"
+        "⏰ Reminders today:\n"
+        "• 3:00\u202fPM · Call about the &lt;contract&gt; · Ivan Petrov · Acme"
+    ),
+    "ru": (
+        "☀️ Доброе утро! Ваш день, понедельник, 30 ноября 2026\u202fг.:\n"
+        "\n"
+        "⏰ Напоминания на сегодня:\n"
+        "• 15:00 · Call about the &lt;contract&gt; · Ivan Petrov · Acme"
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_morning_digest_tells_the_day(
+    harness: Harness, clock: FakeClock, delivery: ReminderDelivery, language: str
+) -> None:
+    anna = await harness.staff(ANNA, Role.SPECIALIST, "Anna", language)
+    async with harness.app.sessionmaker() as session, session.begin():
+        uow = UnitOfWork(session)
+        actor = await actor_of(uow, anna)
+        ivan = await clients.create(
+            uow, actor, harness.app.clock, LeadDraft("Ivan Petrov", company="Acme")
+        )
+        await reminders.create(
+            uow,
+            actor,
+            harness.app.clock,
+            text="Call about the <contract>",
+            due_at=MONDAY_NINE + timedelta(hours=6),
+            client_id=ivan.id,
+        )
+    clock.advance(days=2, hours=21, minutes=1)  # Monday 09:01
+
+    assert await delivery.send_digests() == 1
+    assert harness.texts(ANNA)[-1] == DIGEST[language]
+    assert await delivery.send_digests() == 0
+
+
+async def test_the_digest_lists_open_requests_and_clients_waiting_for_contact(
+    harness: Harness, clock: FakeClock, delivery: ReminderDelivery
+) -> None:
+    anna = await harness.staff(ANNA, Role.SPECIALIST, "Anna")
+    async with harness.app.sessionmaker() as session, session.begin():
+        uow = UnitOfWork(session)
+        actor = await actor_of(uow, anna)
+        for name in ("Vera Orlova", "Oleg Ivanov"):
+            client = await clients.create(uow, actor, harness.app.clock, LeadDraft(name))
+            await clients.update(uow, actor, harness.app.clock, client.id, segment=Segment.VIP)
+        for due_day in (7, 9):
+            await uow.requests.add(
+                kind=RequestKind.INQUIRY.value,
+                category="general",
+                status=RequestStatus.NEW.value,
+                client_id=None,
+                assignee_id=actor.user_id,
+                created_at=clock.now(),
+                updated_at=clock.now(),
+                first_response_due=clock.now() + timedelta(hours=2),
+                resolution_due=datetime(2026, 12, due_day, 15, 0, tzinfo=UTC),
+            )
+    clock.advance(days=9, hours=21, minutes=1)  # Monday 7 December, 09:01
+
+    assert await delivery.send_digests() == 1
+    assert harness.texts(ANNA)[-1] == (
+        "☀️ Good morning! Your day, Monday, December 7, 2026:\n"
+        "\n"
+        "📥 2 open requests, nearest deadline first:\n"
+        "• #1 · Dec 7, 2026, 6:00\u202fPM ⚠️\n"
+        "• #2 · Dec 9, 2026, 6:00\u202fPM ⚠️\n"
+        "⚠️ 2 of them are overdue.\n"
+        "/queue opens them.\n"
+        "\n"
+        "🔔 2 clients are waiting for contact: /clients → “📋 My clients”."
+    )

@@ -15,3 +15,9 @@ class FakeClock:
     def advance(self, **delta: float) -> datetime:
         self._now += timedelta(**delta)
         return self._now
+
+    def set(self, moment: datetime) -> datetime:
+        """Moves to `moment` (later than now: time does not run backwards)."""
+        assert moment >= self._now, "the clock never goes back"
+        self._now = moment
+        return self._now

@@ -225,6 +225,51 @@ class ReminderRepository:
         )
         return [(client_id, owner_id, at) for client_id, owner_id, at in rows.all()]
 
+    async def due_between(self, owner_id: int, start: datetime, end: datetime) -> list[ReminderDTO]:
+        """His reminders still to come between `start` and `end`, soonest first."""
+        rows = await self._session.scalars(
+            select(Reminder)
+            .where(
+                Reminder.owner_id == owner_id,
+                Reminder.status == ReminderStatus.PENDING.value,
+                Reminder.due_at >= start,
+                Reminder.due_at < end,
+            )
+            .order_by(Reminder.due_at, Reminder.id)
+        )
+        return [to_dto(row) for row in rows]
+
+    async def unanswered_before(self, owner_id: int, before: datetime) -> list[ReminderDTO]:
+        """His reminders delivered before `before` and neither done nor snoozed."""
+        rows = await self._session.scalars(
+            select(Reminder)
+            .where(
+                Reminder.owner_id == owner_id,
+                Reminder.status == ReminderStatus.SENT.value,
+                Reminder.due_at < before,
+            )
+            .order_by(Reminder.due_at, Reminder.id)
+        )
+        return [to_dto(row) for row in rows]
+
+    async def count_silent(self, owner_id: int, silent_before: dict[str, datetime]) -> int:
+        """His clients still worked on and silent longer than their segment allows."""
+        basis = func.coalesce(Client.last_contact_at, Client.created_at)
+        silent = or_(
+            *(
+                and_(Client.segment == segment, basis < moment)
+                for segment, moment in silent_before.items()
+            )
+        )
+        return (
+            await self._session.scalar(
+                select(func.count())
+                .select_from(Client)
+                .where(Client.owner_id == owner_id, Client.status.in_(WORKED_ON), silent)
+            )
+            or 0
+        )
+
     async def count_created_since(
         self, owner_id: int, origin: ReminderOrigin, since: datetime
     ) -> int:

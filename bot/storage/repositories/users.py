@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.dto import UserDTO
@@ -122,3 +122,17 @@ class UserRepository:
             .values(unreachable_at=when)
             .execution_options(synchronize_session=False)
         )
+
+    async def claim_digest(self, user_id: int, day: date) -> bool:
+        """Takes the morning digest of `day` for him; False when it was already made (by
+        this scheduler or another), so it is made once."""
+        result = await self._session.execute(
+            update(User)
+            .where(
+                User.id == user_id,
+                or_(User.last_digest_on.is_(None), User.last_digest_on < day),
+            )
+            .values(last_digest_on=day)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""reminders, unreachable users
+"""reminders, unreachable users, digest days
 
 Revision ID: 0004
 Revises: 0003
@@ -42,10 +42,12 @@ def upgrade() -> None:
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('unreachable_at', bot.storage.types.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('last_digest_on', sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('last_digest_on')
         batch_op.drop_column('unreachable_at')
 
     with op.batch_alter_table('reminders', schema=None) as batch_op:
