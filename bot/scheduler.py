@@ -22,33 +22,21 @@ DIGEST_MINUTES = 2
 
 def build_scheduler(reminders: ReminderDelivery, interval_seconds: float) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)
-    scheduler.add_job(
-        reminders.run_once,
-        "interval",
-        seconds=interval_seconds,
-        id="reminders",
-        # One pass at a time, and none piled up after a slow one; the first runs at once,
-        # so reminders missed while the bot was down go out on start.
-        max_instances=1,
-        coalesce=True,
-        next_run_time=datetime.now(UTC),
+    jobs = (
+        ("reminders", reminders.run_once, interval_seconds),
+        ("digests", reminders.send_digests, DIGEST_MINUTES * 60),
+        ("nudges", reminders.plan_nudges, NUDGE_MINUTES * 60),
     )
-    scheduler.add_job(
-        reminders.send_digests,
-        "interval",
-        minutes=DIGEST_MINUTES,
-        id="digests",
-        max_instances=1,
-        coalesce=True,
-        next_run_time=datetime.now(UTC),
-    )
-    scheduler.add_job(
-        reminders.plan_nudges,
-        "interval",
-        minutes=NUDGE_MINUTES,
-        id="nudges",
-        max_instances=1,
-        coalesce=True,
-        next_run_time=datetime.now(UTC),
-    )
+    for job_id, job, seconds in jobs:
+        scheduler.add_job(
+            job,
+            "interval",
+            seconds=seconds,
+            id=job_id,
+            # One run at a time, and none piled up after a slow one; the first runs at
+            # once, so what fell due while the bot was down goes out on start.
+            max_instances=1,
+            coalesce=True,
+            next_run_time=datetime.now(UTC),
+        )
     return scheduler
