@@ -278,7 +278,9 @@ def create_app(
     bot = build_bot(settings, bot_session)
     _retry_owed_copies(dispatcher, bot, i18n, sessionmaker, clock, desk, settings)
     sender = OutboundSender(bot, on_unreachable=marks_unreachable(sessionmaker, clock))
-    delivery = ReminderDelivery(sender, i18n, sessionmaker, clock, settings.no_contact_days)
+    delivery = ReminderDelivery(
+        sender, i18n, sessionmaker, clock, settings.no_contact_days, settings.deal_stuck_days
+    )
     if settings.scheduler_in_bot:
         run_timed_jobs(dispatcher, sender, delivery, settings)
     return App(

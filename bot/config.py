@@ -12,7 +12,7 @@ from babel.numbers import is_currency
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.storage.enums import Segment
+from bot.storage.enums import DealStage, Segment
 
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{35}$")
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -91,6 +91,28 @@ class Settings(DatabaseSettings):
     no_contact_days_vip: int = Field(default=7, ge=1, le=365)
     no_contact_days_key: int = Field(default=14, ge=1, le=365)
     no_contact_days_standard: int = Field(default=30, ge=1, le=365)
+
+    # Days an open deal may stay in a stage before its owner is nudged (JSON in the env).
+    deal_stuck_days: dict[str, int] = Field(
+        default_factory=lambda: {
+            "new": 7,
+            "qualified": 14,
+            "proposal": 14,
+            "negotiation": 21,
+            "contract": 14,
+        }
+    )
+
+    @field_validator("deal_stuck_days")
+    @classmethod
+    def _open_stages(cls, value: dict[str, int]) -> dict[str, int]:
+        stages = {stage.value for stage in DealStage if stage.is_open}
+        unknown = sorted(set(value) - stages)
+        if unknown:
+            raise ValueError(f"unknown stages {unknown}; open stages are {sorted(stages)}")
+        if any(days < 1 for days in value.values()):
+            raise ValueError("days must be 1 or more")
+        return value
 
     @property
     def no_contact_days(self) -> dict[str, int]:

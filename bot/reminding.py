@@ -39,12 +39,14 @@ class ReminderDelivery:
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
         no_contact_days: Mapping[str, int],
+        deal_stuck_days: Mapping[str, int],
     ) -> None:
         self._sender = sender
         self._i18n = i18n
         self._sessionmaker = sessionmaker
         self._clock = clock
         self._days = dict(no_contact_days)
+        self._deal_days = dict(deal_stuck_days)
         self._closed = False
         self._passes: set[asyncio.Task[int]] = set()
 
@@ -65,11 +67,13 @@ class ReminderDelivery:
             raise
 
     async def plan_nudges(self) -> int:
-        """Makes the "no contact for N days" nudges due now; the next pass sends them."""
+        """Makes the nudges due now (silent clients, stuck deals); the next pass sends them."""
         if self._closed:
             return 0
         async with self._sessionmaker() as session, session.begin():
-            return await nudges.plan_no_contact(UnitOfWork(session), self._clock, self._days)
+            uow = UnitOfWork(session)
+            made = await nudges.plan_no_contact(uow, self._clock, self._days)
+            return made + await nudges.plan_stuck_deals(uow, self._clock, self._deal_days)
 
     async def send_digests(self) -> int:
         """Sends the morning digests whose time has come; returns how many went out."""
@@ -128,9 +132,7 @@ class ReminderDelivery:
     def _message(self, due: Due) -> SendMessage:
         owner = due.owner
         with self._i18n.context(), self._i18n.use_locale(owner.locale):
-            text = render.reminder(
-                due.reminder, due.client, Reader.of(owner), late=due.late, now=self._clock.now()
-            )
+            text = render.reminder(due, Reader.of(owner), now=self._clock.now())
             markup = kb.reminder(due.reminder)
         return SendMessage(chat_id=owner.telegram_id, text=text, reply_markup=markup)
 

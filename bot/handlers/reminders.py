@@ -16,6 +16,7 @@ from aiogram_dialog import DialogManager, StartMode
 
 from bot.dialogs.beside import start_beside
 from bot.dialogs.client_card.states import ClientCard
+from bot.dialogs.deals.states import Deals
 from bot.dialogs.note.states import Note
 from bot.dialogs.reminder.states import NewReminder
 from bot.keyboards import reminders as kb
@@ -66,6 +67,13 @@ async def on_button(
         await callback.answer()
         state = ClientCard.main if action is ReminderAction.CLIENT else Note.client
         await start_beside(dialog_manager, callback, state, {"client_id": client.id})
+        return
+    if action is ReminderAction.DEAL:
+        if item.deal_id is None or client is None:
+            await callback.answer(stale_button(), show_alert=True)
+            return
+        await callback.answer()
+        await start_beside(dialog_manager, callback, Deals.deal, {"deal_id": item.deal_id})
         return
     if action is ReminderAction.OTHER:
         await callback.answer()

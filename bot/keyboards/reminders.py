@@ -21,6 +21,7 @@ class ReminderAction(StrEnum):
     OTHER = "other"  # a snooze to a time of his choice, in the reminder dialog
     BACK = "back"  # from the snooze choices back to the reminder's buttons
     CLIENT = "client"
+    DEAL = "deal"
     OUTCOME = "outcome"
 
 
@@ -37,6 +38,8 @@ SNOOZES = (15, 60, TOMORROW)
 def reminder(item: ReminderDTO) -> InlineKeyboardMarkup:
     if item.origin is ReminderOrigin.NO_CONTACT:
         return no_contact(item)
+    if item.origin is ReminderOrigin.DEAL_STUCK:
+        return deal_stuck(item)
     builder = InlineKeyboardBuilder()
     builder.button(text=_("✅ Done"), callback_data=_data(ReminderAction.DONE, item))
     builder.button(text=_("💤 Snooze"), callback_data=_data(ReminderAction.SNOOZE, item))
@@ -54,6 +57,16 @@ def no_contact(item: ReminderDTO) -> InlineKeyboardMarkup:
     builder.button(text=_("⏰ Remind me later"), callback_data=_data(ReminderAction.SNOOZE, item))
     builder.button(text=_("🚫 Not needed"), callback_data=_data(ReminderAction.DONE, item))
     builder.button(text=_("📇 Open client"), callback_data=_data(ReminderAction.CLIENT, item))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def deal_stuck(item: ReminderDTO) -> InlineKeyboardMarkup:
+    """A stuck deal: open it, be reminded later, or not needed (until its next stage)."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("💼 Open the deal"), callback_data=_data(ReminderAction.DEAL, item))
+    builder.button(text=_("⏰ Remind me later"), callback_data=_data(ReminderAction.SNOOZE, item))
+    builder.button(text=_("🚫 Not needed"), callback_data=_data(ReminderAction.DONE, item))
     builder.adjust(1)
     return builder.as_markup()
 

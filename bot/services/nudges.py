@@ -1,5 +1,6 @@
-"""Nudges: what the bot reminds staff of without being asked. Now: "no contact with a
-client for N days", N by his segment (VIP 7, key 14, standard 30 by default).
+"""Nudges: what the bot reminds staff of without being asked: "no contact with a client for
+N days", N by his segment (VIP 7, key 14, standard 30 by default), and "a deal has been in
+its stage for N days", N by the stage.
 
 A nudge is a reminder with its own origin, so it is delivered, snoozed and answered like
 one. It is made once per silence: a nudge is not repeated until the client has been in
@@ -51,6 +52,39 @@ async def plan_no_contact(uow: UnitOfWork, clock: Clock, days: Mapping[str, int]
             recurrence=Recurrence.ONCE,
             now=now,
             origin=ReminderOrigin.NO_CONTACT,
+        )
+        made[owner_id] += 1
+    return sum(made.values())
+
+
+async def plan_stuck_deals(uow: UnitOfWork, clock: Clock, days: Mapping[str, int]) -> int:
+    """Makes the nudges due for deals stuck in their stage; returns how many. `days`: stage
+    → days in it before the deal's owner is nudged."""
+    now = clock.now()
+    stuck_before = {stage: now - timedelta(days=n) for stage, n in days.items()}
+    found = await uow.reminders.stuck_deals(stuck_before, limit=CANDIDATES)
+    owners = await uow.users.many({owner_id for _deal, _client, owner_id in found})
+    made: Counter[int] = Counter()
+    earlier: dict[int, int] = {}
+    for deal_id, client_id, owner_id in found:
+        owner = owners.get(owner_id)
+        if owner is None or not owner.role.is_staff:
+            continue
+        if owner_id not in earlier:
+            earlier[owner_id] = await uow.reminders.count_created_since(
+                owner_id, ReminderOrigin.DEAL_STUCK, now - timedelta(days=1)
+            )
+        if earlier[owner_id] + made[owner_id] >= MAX_A_DAY:
+            continue
+        await uow.reminders.add(
+            owner_id=owner_id,
+            client_id=client_id,
+            deal_id=deal_id,
+            text="",
+            due_at=working_time(now, owner.timezone),
+            recurrence=Recurrence.ONCE,
+            now=now,
+            origin=ReminderOrigin.DEAL_STUCK,
         )
         made[owner_id] += 1
     return sum(made.values())

@@ -17,7 +17,7 @@ from bot.services.clock import Clock
 from bot.services.crm import access
 from bot.services.errors import NotAllowed, ReminderProblem, ReminderRejected
 from bot.services.when import parse_when
-from bot.storage.dto import ClientDTO, ReminderDTO, UserDTO
+from bot.storage.dto import ClientDTO, DealDTO, ReminderDTO, UserDTO
 from bot.storage.enums import Recurrence, ReminderOrigin, ReminderStatus
 from bot.storage.uow import UnitOfWork
 
@@ -43,6 +43,7 @@ class Due:
     owner: UserDTO
     client: ClientDTO | None
     late: bool
+    deal: DealDTO | None = None
 
 
 async def create(
@@ -189,10 +190,12 @@ async def claim_due(uow: UnitOfWork, clock: Clock, *, limit: int = 100) -> list[
             await uow.reminders.set_status(reminder.id, ReminderStatus.CANCELLED, now=now)
             continue
         client = await uow.clients.get(reminder.client_id) if reminder.client_id else None
-        if reminder.origin is ReminderOrigin.NO_CONTACT and not _still_silent(reminder, client):
+        deal = await uow.deals.get(reminder.deal_id) if reminder.deal_id else None
+        if not _still_holds(reminder, client, deal):
             await uow.reminders.set_status(reminder.id, ReminderStatus.CANCELLED, now=now)
             continue
-        due.append(Due(reminder, owner, client, late=now - reminder.due_at > LATE_AFTER))
+        late = now - reminder.due_at > LATE_AFTER
+        due.append(Due(reminder, owner, client, late, deal))
     return due
 
 
@@ -216,12 +219,28 @@ async def undelivered(uow: UnitOfWork, clock: Clock, due: Due, *, unreachable: b
         await uow.reminders.release(due.reminder.id, now=clock.now())
 
 
+def _still_holds(reminder: ReminderDTO, client: ClientDTO | None, deal: DealDTO | None) -> bool:
+    """Whether a nudge still says something true when its time comes."""
+    if reminder.origin is ReminderOrigin.NO_CONTACT:
+        return _still_silent(reminder, client)
+    if reminder.origin is ReminderOrigin.DEAL_STUCK:
+        return _still_stuck(reminder, deal)
+    return True
+
+
 def _still_silent(reminder: ReminderDTO, client: ClientDTO | None) -> bool:
     """A "no contact" nudge still holds: the client is his owner's and nobody has been in
     contact with him since the nudge was made."""
     if client is None or client.owner_id != reminder.owner_id:
         return False
     return client.last_contact_at is None or client.last_contact_at < reminder.created_at
+
+
+def _still_stuck(reminder: ReminderDTO, deal: DealDTO | None) -> bool:
+    """A "stuck deal" nudge still holds: the deal is open, his, and in the same stage."""
+    if deal is None or not deal.stage.is_open or deal.owner_id != reminder.owner_id:
+        return False
+    return deal.stage_changed_at < reminder.created_at
 
 
 def next_time(

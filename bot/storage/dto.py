@@ -270,3 +270,4 @@ class ReminderDTO:
     late: bool
     message_id: int | None
     created_at: datetime
+    deal_id: int | None = None

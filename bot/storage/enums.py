@@ -185,3 +185,4 @@ class ReminderOrigin(StrEnum):
     MANUAL = "manual"
     NEXT_STEP = "next_step"  # follows the client card's next step and its day
     NO_CONTACT = "no_contact"  # a nudge: no contact with the client for his segment's days
+    DEAL_STUCK = "deal_stuck"  # a nudge: a deal in one stage for longer than it should be

@@ -385,6 +385,10 @@ class Reminder(Base):
     client_id: Mapped[int | None] = mapped_column(
         ForeignKey("clients.id", ondelete="CASCADE"), index=True
     )
+    # The deal a "stuck in its stage" nudge is about.
+    deal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deals.id", ondelete="CASCADE"), index=True
+    )
     text: Mapped[str] = mapped_column(Text)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     recurrence: Mapped[str] = mapped_column(String(16))

@@ -18,8 +18,9 @@ from bot.outbound import Limits, OutboundSender
 from bot.reminding import ReminderDelivery
 from bot.services import reminders
 from bot.services.actors import Actor
-from bot.services.crm import clients, notes
+from bot.services.crm import clients, deals, notes
 from bot.services.crm.clients import LeadDraft
+from bot.services.crm.deals import DealDraft
 from bot.services.crm.notes import NoteDraft
 from bot.storage.dto import ReminderDTO
 from bot.storage.enums import (
@@ -139,7 +140,12 @@ async def delivery(harness: Harness) -> AsyncIterator[ReminderDelivery]:
     sender.start()
     try:
         yield ReminderDelivery(
-            sender, app.i18n, app.sessionmaker, app.clock, app.settings.no_contact_days
+            sender,
+            app.i18n,
+            app.sessionmaker,
+            app.clock,
+            app.settings.no_contact_days,
+            app.settings.deal_stuck_days,
         )
     finally:
         await sender.stop()
@@ -519,3 +525,56 @@ async def test_the_digest_lists_open_requests_and_clients_waiting_for_contact(
         "\n"
         "🔔 2 clients are waiting for contact: /clients → “📋 My clients”."
     )
+
+
+STUCK = {
+    "en": {
+        "nudge": (
+            "💼 The deal “Pumps &lt;x2&gt;” with <b>Ivan Petrov · Acme</b> has been at “New” "
+            "for 10 days.\nWhat is the next move?"
+        ),
+        "buttons": ["💼 Open the deal", "⏰ Remind me later", "🚫 Not needed"],
+        "open": "💼 Open the deal",
+        "not needed": "🚫 Not needed",
+        "dismissed": "🚫 OK: no more nudges about this deal until its next stage.",
+    },
+    "ru": {
+        "nudge": (
+            "💼 Сделка «Pumps &lt;x2&gt;» с <b>Ivan Petrov · Acme</b> уже 10 дней на этапе "
+            "«Новая».\nКаков следующий шаг?"
+        ),
+        "buttons": ["💼 Открыть сделку", "⏰ Напомнить позже", "🚫 Не нужно"],
+        "open": "💼 Открыть сделку",
+        "not needed": "🚫 Не нужно",
+        "dismissed": "🚫 Хорошо: не буду напоминать об этой сделке до следующего этапа.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_deal_stuck_in_its_stage_nudges_its_owner(
+    harness: Harness, clock: FakeClock, delivery: ReminderDelivery, language: str
+) -> None:
+    t = STUCK[language]
+    anna = await harness.staff(ANNA, Role.SPECIALIST, "Anna", language)
+    async with harness.app.sessionmaker() as session, session.begin():
+        uow = UnitOfWork(session)
+        actor = await actor_of(uow, anna)
+        ivan = await clients.create(
+            uow, actor, harness.app.clock, LeadDraft("Ivan Petrov", company="Acme")
+        )
+        await deals.create(
+            uow, actor, harness.app.clock, ivan.id, DealDraft("Pumps <x2>", currency="RUB")
+        )
+    clock.advance(days=10)  # Monday 7 December, 12:00
+
+    assert await delivery.plan_nudges() == 1
+    assert await delivery.run_once() == 1
+    assert harness.texts(ANNA)[-1] == t["nudge"]
+    assert anna.buttons() == t["buttons"]
+    nudge_id = anna.last_message_id()
+
+    await anna.press(t["open"])
+    assert "Pumps &lt;x2&gt;" in anna.last_text() and anna.last_message_id() != nudge_id
+    await anna.press_data(harness.button(ANNA, t["not needed"])[1], nudge_id)
+    assert harness.texts(ANNA)[-1] == t["dismissed"]

@@ -46,6 +46,10 @@ def test_missing_token_explains_how_to_get_one(monkeypatch: pytest.MonkeyPatch) 
         ({"webhook_secret": "has spaces"}, "WEBHOOK_SECRET"),
         ({"mode": "webhook", "webhook_base_url": "https://bot.example.com"}, "WEBHOOK_SECRET"),
         ({"mode": "webhook", "webhook_secret": "s3cret"}, "WEBHOOK_BASE_URL"),
+        ({"deal_stuck_days": {"won": 3}}, "DEAL_STUCK_DAYS"),
+        ({"deal_stuck_days": {"new": 0}}, "DEAL_STUCK_DAYS"),
+        ({"no_contact_days_vip": 0}, "NO_CONTACT_DAYS_VIP"),
+        ({"reminder_interval_seconds": 0}, "REMINDER_INTERVAL_SECONDS"),
     ],
 )
 def test_a_bad_value_names_the_setting(values: dict[str, object], named: str) -> None:
@@ -77,3 +81,14 @@ def test_settings_come_from_a_dotenv_file(tmp_path, monkeypatch: pytest.MonkeyPa
     env_file.write_text(f"BOT_TOKEN={TOKEN}\nDEFAULT_LOCALE=en\nADMIN_IDS=\nREDIS_URL=\n")
     loaded = load_settings(_env_file=env_file)
     assert loaded.default_locale == "en" and loaded.admin_ids == () and loaded.redis_url is None
+
+
+def test_nudge_days_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("NO_CONTACT_DAYS_VIP", "3")
+    monkeypatch.setenv("DEAL_STUCK_DAYS", '{"negotiation": 30}')
+
+    loaded = load_settings(_env_file=None)
+
+    assert loaded.no_contact_days == {"vip": 3, "key": 14, "standard": 30}
+    assert loaded.deal_stuck_days == {"negotiation": 30}

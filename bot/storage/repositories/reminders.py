@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.dto import ReminderDTO
 from bot.storage.enums import ClientStatus, Recurrence, ReminderOrigin, ReminderStatus
-from bot.storage.models import Client, Reminder
+from bot.storage.models import Client, Deal, Reminder
 from bot.storage.repositories.rows import from_row
 
 # Clients whose silence is worth a nudge: not the inactive or lost ones.
@@ -43,9 +43,11 @@ class ReminderRepository:
         recurrence: Recurrence,
         now: datetime,
         origin: ReminderOrigin = ReminderOrigin.MANUAL,
+        deal_id: int | None = None,
     ) -> ReminderDTO:
         row = Reminder(
             origin=origin.value,
+            deal_id=deal_id,
             owner_id=owner_id,
             client_id=client_id,
             text=text,
@@ -202,7 +204,7 @@ class ReminderRepository:
             .where(
                 Reminder.client_id == Client.id,
                 Reminder.origin == ReminderOrigin.NO_CONTACT.value,
-                Reminder.created_at >= basis,
+                Reminder.created_at > basis,
             )
             .exists()
         )
@@ -269,6 +271,34 @@ class ReminderRepository:
             )
             or 0
         )
+
+    async def stuck_deals(
+        self, stuck_before: dict[str, datetime], *, limit: int
+    ) -> list[tuple[int, int, int]]:
+        """(deal id, client id, owner id) of open deals in a stage since before that stage's
+        moment in `stuck_before`, not yet nudged about since they entered it."""
+        nudged = (
+            select(Reminder.id)
+            .where(
+                Reminder.deal_id == Deal.id,
+                Reminder.origin == ReminderOrigin.DEAL_STUCK.value,
+                Reminder.created_at > Deal.stage_changed_at,
+            )
+            .exists()
+        )
+        stuck = or_(
+            *(
+                and_(Deal.stage == stage, Deal.stage_changed_at < moment)
+                for stage, moment in stuck_before.items()
+            )
+        )
+        rows = await self._session.execute(
+            select(Deal.id, Deal.client_id, Deal.owner_id)
+            .where(Deal.owner_id.is_not(None), stuck, ~nudged)
+            .order_by(Deal.stage_changed_at, Deal.id)
+            .limit(limit)
+        )
+        return [(deal_id, client_id, owner_id) for deal_id, client_id, owner_id in rows.all()]
 
     async def count_created_since(
         self, owner_id: int, origin: ReminderOrigin, since: datetime

@@ -11,10 +11,18 @@ import pytest
 
 from bot.services import nudges, reminders
 from bot.services.actors import Actor
-from bot.services.crm import clients
+from bot.services.crm import clients, deals
 from bot.services.crm.clients import LeadDraft
+from bot.services.crm.deals import DealDraft
 from bot.storage.dto import ClientDTO
-from bot.storage.enums import ClientStatus, ReminderOrigin, ReminderStatus, Role, Segment
+from bot.storage.enums import (
+    ClientStatus,
+    DealStage,
+    ReminderOrigin,
+    ReminderStatus,
+    Role,
+    Segment,
+)
 from bot.storage.uow import UnitOfWork
 from tests.support.clock import FakeClock
 
@@ -156,3 +164,39 @@ async def test_a_nudge_made_at_night_waits_for_the_morning(
     assert (item.status, item.due_at) == (ReminderStatus.PENDING, moscow(2026, 12, 8, 9))
     assert await reminders.claim_due(uow, clock) == []
     assert item.due_at - clock.now() == timedelta(hours=11)
+
+
+STAGE_DAYS = {"new": 7, "qualified": 14, "proposal": 14, "negotiation": 21, "contract": 14}
+
+
+async def test_a_deal_stuck_in_its_stage_nudges_its_owner_once_per_stage(
+    uow: UnitOfWork, clock: FakeClock, anna: Actor
+) -> None:
+    ivan = await client(uow, clock, anna, "Ivan", Segment.STANDARD)
+    pumps = await deals.create(uow, anna, clock, ivan.id, DealDraft("Pumps", currency="RUB"))
+
+    clock.advance(days=6)
+    assert await nudges.plan_stuck_deals(uow, clock, STAGE_DAYS) == 0
+    clock.advance(days=1, minutes=1)
+    assert await nudges.plan_stuck_deals(uow, clock, STAGE_DAYS) == 1
+    assert await nudges.plan_stuck_deals(uow, clock, STAGE_DAYS) == 0, "once per stage"
+    (due,) = await reminders.claim_due(uow, clock)
+    assert (due.deal and due.deal.id, due.client and due.client.id) == (pumps.id, ivan.id)
+    await reminders.delivered(uow, clock, due, message_id=1)
+
+    await deals.move(uow, anna, clock, pumps.id, DealStage.QUALIFIED)
+    clock.advance(days=14, minutes=1)
+    assert await nudges.plan_stuck_deals(uow, clock, STAGE_DAYS) == 1, "a new stage, anew"
+
+
+async def test_a_deal_moved_on_before_the_nudge_goes_out_withdraws_it(
+    uow: UnitOfWork, clock: FakeClock, anna: Actor
+) -> None:
+    ivan = await client(uow, clock, anna, "Ivan", Segment.STANDARD)
+    pumps = await deals.create(uow, anna, clock, ivan.id, DealDraft("Pumps", currency="RUB"))
+    clock.advance(days=8)
+    await nudges.plan_stuck_deals(uow, clock, STAGE_DAYS)
+    clock.advance(minutes=1)
+    await deals.move(uow, anna, clock, pumps.id, DealStage.WON)
+
+    assert await reminders.claim_due(uow, clock) == []

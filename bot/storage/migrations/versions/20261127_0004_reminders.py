@@ -20,6 +20,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('owner_id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.Integer(), nullable=True),
+    sa.Column('deal_id', sa.Integer(), nullable=True),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('due_at', bot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('recurrence', sa.String(length=16), nullable=False),
@@ -32,11 +33,13 @@ def upgrade() -> None:
     sa.Column('created_at', bot.storage.types.UTCDateTime(), nullable=False),
     sa.Column('updated_at', bot.storage.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], name=op.f('fk_reminders_client_id_clients'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['deal_id'], ['deals.id'], name=op.f('fk_reminders_deal_id_deals'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_reminders_owner_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reminders'))
     )
     with op.batch_alter_table('reminders', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reminders_client_id'), ['client_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reminders_deal_id'), ['deal_id'], unique=False)
         batch_op.create_index('ix_reminders_status_due_at', ['status', 'due_at'], unique=False)
         batch_op.create_index('ix_reminders_owner_id_status', ['owner_id', 'status'], unique=False)
 
@@ -53,6 +56,7 @@ def downgrade() -> None:
     with op.batch_alter_table('reminders', schema=None) as batch_op:
         batch_op.drop_index('ix_reminders_owner_id_status')
         batch_op.drop_index('ix_reminders_status_due_at')
+        batch_op.drop_index(batch_op.f('ix_reminders_deal_id'))
         batch_op.drop_index(batch_op.f('ix_reminders_client_id'))
 
     op.drop_table('reminders')
