@@ -31,30 +31,8 @@ async def plan_no_contact(uow: UnitOfWork, clock: Clock, days: Mapping[str, int]
     now = clock.now()
     silent_before = {segment: now - timedelta(days=n) for segment, n in days.items()}
     found = await uow.reminders.silent_clients(silent_before, limit=CANDIDATES)
-    made: Counter[int] = Counter()
-    owners = await uow.users.many({owner_id for _client, owner_id, _basis in found})
-    earlier: dict[int, int] = {}  # nudges each owner got in the last day
-    for client_id, owner_id, _basis in found:
-        owner = owners.get(owner_id)
-        if owner is None or not owner.role.is_staff:
-            continue
-        if owner_id not in earlier:
-            earlier[owner_id] = await uow.reminders.count_created_since(
-                owner_id, ReminderOrigin.NO_CONTACT, now - timedelta(days=1)
-            )
-        if earlier[owner_id] + made[owner_id] >= MAX_A_DAY:
-            continue
-        await uow.reminders.add(
-            owner_id=owner_id,
-            client_id=client_id,
-            text="",  # written when it is sent, in the owner's language then
-            due_at=working_time(now, owner.timezone),
-            recurrence=Recurrence.ONCE,
-            now=now,
-            origin=ReminderOrigin.NO_CONTACT,
-        )
-        made[owner_id] += 1
-    return sum(made.values())
+    subjects = [(owner_id, client_id, None) for client_id, owner_id, _basis in found]
+    return await _make(uow, now, ReminderOrigin.NO_CONTACT, subjects)
 
 
 async def plan_stuck_deals(uow: UnitOfWork, clock: Clock, days: Mapping[str, int]) -> int:
@@ -63,16 +41,27 @@ async def plan_stuck_deals(uow: UnitOfWork, clock: Clock, days: Mapping[str, int
     now = clock.now()
     stuck_before = {stage: now - timedelta(days=n) for stage, n in days.items()}
     found = await uow.reminders.stuck_deals(stuck_before, limit=CANDIDATES)
-    owners = await uow.users.many({owner_id for _deal, _client, owner_id in found})
+    subjects = [(owner_id, client_id, deal_id) for deal_id, client_id, owner_id in found]
+    return await _make(uow, now, ReminderOrigin.DEAL_STUCK, subjects)
+
+
+async def _make(
+    uow: UnitOfWork,
+    now: datetime,
+    origin: ReminderOrigin,
+    subjects: list[tuple[int, int, int | None]],
+) -> int:
+    """One nudge per (owner, client, deal), each owner's within MAX_A_DAY of this kind."""
+    owners = await uow.users.many({owner_id for owner_id, _client, _deal in subjects})
     made: Counter[int] = Counter()
-    earlier: dict[int, int] = {}
-    for deal_id, client_id, owner_id in found:
+    earlier: dict[int, int] = {}  # nudges of this kind each owner got in the last day
+    for owner_id, client_id, deal_id in subjects:
         owner = owners.get(owner_id)
         if owner is None or not owner.role.is_staff:
             continue
         if owner_id not in earlier:
             earlier[owner_id] = await uow.reminders.count_created_since(
-                owner_id, ReminderOrigin.DEAL_STUCK, now - timedelta(days=1)
+                owner_id, origin, now - timedelta(days=1)
             )
         if earlier[owner_id] + made[owner_id] >= MAX_A_DAY:
             continue
@@ -80,11 +69,11 @@ async def plan_stuck_deals(uow: UnitOfWork, clock: Clock, days: Mapping[str, int
             owner_id=owner_id,
             client_id=client_id,
             deal_id=deal_id,
-            text="",
+            text="",  # written when it is sent, in the owner's language then
             due_at=working_time(now, owner.timezone),
             recurrence=Recurrence.ONCE,
             now=now,
-            origin=ReminderOrigin.DEAL_STUCK,
+            origin=origin,
         )
         made[owner_id] += 1
     return sum(made.values())
