@@ -77,25 +77,60 @@ class SendResult:
         return self.outcome is Outcome.DELIVERED
 
 
+# The bot-wide bucket holds this much more than one token (see Limits.bot_limiter).
+BUCKET_SLACK = 0.05
+# A request that left this much later than its turn was held up on the way out (a long
+# garbage collection, a starved process); see OutboundSender._bot_slot.
+STALL = 0.01
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Telegram's documented limits; a group is a chat with a negative id (or an @username)."""
+    """Telegram's documented limits; a group is a chat with a negative id (or an @username).
+
+    Telegram counts messages as they arrive, and one request can take longer to get there
+    than the next. Every window is widened by `jitter` seconds so that the arrivals keep the
+    limits too, not only the departures: at the bot's 30/s, 30 ms of jitter costs 3 % of
+    the rate; at a chat's 1/s it costs nothing that matters.
+    """
 
     per_bot_per_second: float = 30
     per_private_chat_per_second: float = 1
     per_group_per_minute: float = 20
+    jitter: float = 0.03
 
     def __post_init__(self) -> None:
-        if min(self.per_bot_per_second, self.per_private_chat_per_second) <= 0:
-            raise ValueError("limits must be positive")
-        if self.per_group_per_minute <= 0:
+        if self.per_bot_per_second < 1 or self.jitter < 0:
+            raise ValueError("the bot must be allowed a message a second, jitter can't be < 0")
+        if min(self.per_private_chat_per_second, self.per_group_per_minute) <= 0:
             raise ValueError("limits must be positive")
 
     def spacing(self, chat_id: ChatId) -> float:
-        """Seconds between two messages to this chat."""
+        """Seconds between two messages to this chat: N in a window of W seconds (plus the
+        jitter) is one every (W + jitter) / N, so no N + 1 fit into one window."""
         if is_group(chat_id):
-            return 60 / self.per_group_per_minute
-        return 1 / self.per_private_chat_per_second
+            return (60 + self.jitter) / self.per_group_per_minute
+        return (1 + self.jitter) / self.per_private_chat_per_second
+
+    def bot_limiter(self) -> AsyncLimiter:
+        """A leaky bucket for the whole bot that lets no window of 1 s + jitter hold more
+        than `per_bot_per_second` messages.
+
+        A bucket of capacity c draining at r needs (k - c) / r seconds to grant k turns, so a
+        big bucket lets bursts through: AsyncLimiter(30, 1) grants 59 in the first second.
+        A bucket of exactly one token is exact but falls behind: the event loop wakes a
+        little late (to the millisecond) and that time is never made up, ~3 % at 30/s. One
+        token plus BUCKET_SLACK makes up such lateness on the next turn, and with
+        r = (N - slack) / (1 + jitter), N + 1 turns take (N + 1 - c) / r = 1 + jitter
+        seconds: they never fit into one window.
+        """
+        capacity = 1 + BUCKET_SLACK
+        return AsyncLimiter(capacity, capacity / self.bot_rate)
+
+    @property
+    def bot_rate(self) -> float:
+        """Messages a second the bot actually sends at full load."""
+        return (self.per_bot_per_second - BUCKET_SLACK) / (1 + self.jitter)
 
 
 def is_group(chat_id: ChatId) -> bool:
@@ -123,14 +158,16 @@ class OutboundSender:
 
     Each chat with queued messages gets a lane (an asyncio task) that sends them one by one,
     so their order holds and a slow or failing chat holds up no other. A chat's spacing is
-    measured from the moment its previous request left: the lane is the only sender to its
-    chat, so a timestamp is all that rule needs. The bot-wide rate is an aiolimiter
-    leaky bucket of size one draining at 30/s: with a bigger bucket (AsyncLimiter(30, 1))
-    a burst of 30 plus the steady 30/s would put up to 59 messages into the first second,
-    while one token at a time keeps every sliding second at 30 at most. A 429 closes that
-    gate for the whole bot until `retry_after` has passed, as Telegram's flood control is per
-    bot; a lane that was already queued at the limiter queues again after the pause, so the
-    pause ends without a burst.
+    counted from the answer to its previous request (which surely came after the request
+    arrived): the lane is the only sender to its chat, so a timestamp is all that rule needs,
+    and a per-chat aiolimiter acquired before the wait for the bot's turn would count the
+    wrong moment (a message that queued long behind the bot, then one that did not, would
+    leave too close together). The bot-wide rate is
+    an aiolimiter leaky bucket (Limits.bot_limiter), acquired right before each request;
+    a request that left late (see _check_departure) pushes the next turn back. A 429 closes
+    that gate for the whole bot until `retry_after` has passed, as Telegram's flood control
+    is per bot; a lane that was already queued at the limiter queues again after the pause,
+    so the pause ends without a burst.
     """
 
     def __init__(
@@ -151,7 +188,10 @@ class OutboundSender:
         self._max_attempts = max_attempts
         self._first_backoff = first_backoff
         self._max_backoff = max_backoff
-        self._bot_rate = AsyncLimiter(1, 1 / self._limits.per_bot_per_second)
+        self._bot_rate = self._limits.bot_limiter()
+        # After a request left late, no turn before this loop time (see _bot_slot).
+        self._next_turn_at = 0.0
+        self._turn_spacing = (1 - BUCKET_SLACK) / self._limits.bot_rate
         self._paused_until = 0.0  # loop time; a 429 closes the gate for the whole bot
         self._chats: dict[ChatId, _Chat] = {}
         self._running = False
@@ -269,18 +309,13 @@ class OutboundSender:
         chat.jobs.append(head)
 
     async def _deliver(self, chat_id: ChatId, chat: _Chat, job: _Job) -> SendResult:
-        loop = asyncio.get_running_loop()
         failures = 0
         while True:
             await _sleep_until(chat.next_at)
             await self._bot_slot()
-            chat.next_at = loop.time() + chat.spacing
-            job.attempts += 1
-            job.in_flight = True
             try:
-                value = await self._bot(job.method)
+                value = await self._attempt(chat, job)
             except TelegramRetryAfter as error:
-                job.in_flight = False
                 self._pause(error.retry_after)
                 logger.warning(
                     "outbound %s to %s: 429, the bot waits %s s",
@@ -290,12 +325,10 @@ class OutboundSender:
                 )
                 continue
             except TelegramForbiddenError as error:
-                job.in_flight = False
                 logger.info("chat %s is unreachable: %s", chat_id, error.message)
                 await self._report_unreachable(chat_id)
                 return SendResult(Outcome.UNREACHABLE, error=error, attempts=job.attempts)
             except Exception as error:
-                job.in_flight = False
                 if not _never_arrived(error):
                     return self._refused(chat_id, job, error)
                 failures += 1
@@ -318,8 +351,21 @@ class OutboundSender:
                 )
                 await asyncio.sleep(delay)
                 continue
-            job.in_flight = False
             return SendResult(Outcome.DELIVERED, value=value, attempts=job.attempts)
+
+    async def _attempt(self, chat: _Chat, job: _Job) -> Any:
+        job.attempts += 1
+        job.in_flight = True
+        try:
+            value = await self._bot(job.method)
+        except Exception:
+            job.in_flight = False
+            raise
+        finally:
+            # Counted from the answer, which surely came after the request arrived.
+            chat.next_at = asyncio.get_running_loop().time() + chat.spacing
+        job.in_flight = False  # a cancellation (stop) leaves it set: the request was out
+        return value
 
     def _refused(self, chat_id: ChatId, job: _Job, error: Exception) -> SendResult:
         if _may_have_arrived(error):
@@ -349,10 +395,24 @@ class OutboundSender:
         while True:
             await _sleep_until(self._paused_until)
             await self._bot_rate.acquire()
-            # A 429 may have come while this lane was queued: its token is spent, it queues
-            # again after the pause, at the limiter's pace.
-            if loop.time() >= self._paused_until:
-                return
+            granted = loop.time()
+            if granted < max(self._paused_until, self._next_turn_at):
+                # A 429 came while this lane was queued, or the previous request left late:
+                # this turn is spent, the lane queues again at the limiter's pace.
+                continue
+            # The callback runs once this lane's request is written and it waits for the
+            # answer (the turn's code runs to that point without yielding).
+            loop.call_soon(self._check_departure, granted)
+            return
+
+    def _check_departure(self, granted: float) -> None:
+        """The limiter counted the turn when it granted it; a request held up on its way out
+        (a long garbage collection, a starved process) leaves later, and the next turn, on
+        time, would reach Telegram right behind it. So the next turn counts from now."""
+        left = asyncio.get_running_loop().time()
+        if left - granted > STALL:
+            logger.debug("a request left %.3f s after its turn", left - granted)
+            self._next_turn_at = max(self._next_turn_at, left + self._turn_spacing)
 
     def _pause(self, seconds: float) -> None:
         until = asyncio.get_running_loop().time() + seconds
