@@ -75,6 +75,7 @@ from bot.services.actors import Defaults
 from bot.services.clock import Clock, SystemClock
 from bot.services.desk import DeskConfig, load_desk_config
 from bot.services.flood import FloodGuard
+from bot.sla_alerts import SlaAlerts
 from bot.storage.database import create_engine, create_sessionmaker
 from bot.storage.fsm import DatabaseStorage
 from bot.storage.uow import UnitOfWork
@@ -98,6 +99,7 @@ class App:
     desk: DeskConfig
     sender: OutboundSender
     reminders: ReminderDelivery
+    sla_alerts: SlaAlerts
     _closed: bool = field(default=False, repr=False)
 
     async def close(self) -> None:
@@ -281,8 +283,9 @@ def create_app(
     delivery = ReminderDelivery(
         sender, i18n, sessionmaker, clock, settings.no_contact_days, settings.deal_stuck_days
     )
+    sla_alerts = SlaAlerts(sender, i18n, sessionmaker, clock, desk)
     if settings.scheduler_in_bot:
-        run_timed_jobs(dispatcher, sender, delivery, settings)
+        run_timed_jobs(dispatcher, sender, delivery, sla_alerts, settings)
     return App(
         settings=settings,
         engine=engine,
@@ -298,6 +301,7 @@ def create_app(
         desk=desk,
         sender=sender,
         reminders=delivery,
+        sla_alerts=sla_alerts,
     )
 
 
@@ -335,12 +339,13 @@ def run_timed_jobs(
     dispatcher: Dispatcher,
     sender: OutboundSender,
     delivery: ReminderDelivery,
+    sla_alerts: SlaAlerts,
     settings: Settings,
 ) -> None:
     """Reminders go out while the bot runs; on shutdown the scheduler stops first, then the
     sender gets a few seconds to send what is queued (what it cannot is sent after restart:
     reminders stay owed in the database)."""
-    scheduler = build_scheduler(delivery, settings.reminder_interval_seconds)
+    scheduler = build_scheduler(delivery, sla_alerts, settings.reminder_interval_seconds)
 
     async def start() -> None:
         sender.start()

@@ -192,7 +192,9 @@ async def run_scheduler(app: App) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    scheduler = build_scheduler(app.reminders, app.settings.reminder_interval_seconds)
+    scheduler = build_scheduler(
+        app.reminders, app.sla_alerts, app.settings.reminder_interval_seconds
+    )
     try:
         await prepare(app)
         app.sender.start()

@@ -1,4 +1,4 @@
-"""Timed jobs (APScheduler 3): due reminders, morning digests, "no contact" nudges. They run
+"""Timed jobs (APScheduler 3): reminders, digests, nudges, request deadlines. They run
 in the bot process, or alone in `python -m bot scheduler` beside bot workers that run without
 them (SCHEDULER_IN_BOT=false). Jobs call services with a fresh session each; two schedulers
 on one database never send a reminder twice (see RemindersRepository.claim_due)."""
@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.reminding import ReminderDelivery
+from bot.sla_alerts import SlaAlerts
 
 logger = logging.getLogger(__name__)
 
@@ -18,14 +19,19 @@ logger = logging.getLogger(__name__)
 NUDGE_MINUTES = 10
 # Digests are looked for this often: each goes out within these minutes after 09:00.
 DIGEST_MINUTES = 2
+# Requests' deadlines are checked this often.
+SLA_SECONDS = 60
 
 
-def build_scheduler(reminders: ReminderDelivery, interval_seconds: float) -> AsyncIOScheduler:
+def build_scheduler(
+    reminders: ReminderDelivery, sla_alerts: SlaAlerts, interval_seconds: float
+) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)
     jobs = (
         ("reminders", reminders.run_once, interval_seconds),
         ("digests", reminders.send_digests, DIGEST_MINUTES * 60),
         ("nudges", reminders.plan_nudges, NUDGE_MINUTES * 60),
+        ("sla", sla_alerts.run_once, SLA_SECONDS),
     )
     for job_id, job, seconds in jobs:
         scheduler.add_job(

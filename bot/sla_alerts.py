@@ -1,0 +1,96 @@
+"""Sending the deadline alerts of bot/services/sla_watch.py: each recipient gets the alert
+in his language above the request's card, with the card's buttons (take, reply, status…),
+through the outbound sender. A reply to it is a message on the request, as on any card."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiogram.methods import SendMessage
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.keyboards import requests as kb
+from bot.outbound import OutboundSender
+from bot.render import cards
+from bot.render.cards import Reader
+from bot.services import relay, requests, sla_watch
+from bot.services.actors import Actor
+from bot.services.clock import Clock
+from bot.services.desk import DeskConfig
+from bot.services.errors import NotAllowed
+from bot.services.sla_watch import Alert, Deadline, Level
+from bot.storage.dto import UserDTO
+from bot.storage.uow import UnitOfWork
+
+
+class SlaAlerts:
+    def __init__(
+        self,
+        sender: OutboundSender,
+        i18n: I18n,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        desk: DeskConfig,
+    ) -> None:
+        self._sender = sender
+        self._i18n = i18n
+        self._sessionmaker = sessionmaker
+        self._clock = clock
+        self._desk = desk
+
+    async def run_once(self) -> int:
+        """Gives the alerts due now; returns how many messages went out."""
+        async with self._sessionmaker() as session, session.begin():
+            uow = UnitOfWork(session)
+            outgoing = []
+            for alert in await sla_watch.due_alerts(uow, self._clock, self._desk):
+                for user in alert.recipients:
+                    message = await self._message(uow, alert, user)
+                    if message is not None:
+                        outgoing.append((alert, user, message))
+        results = await asyncio.gather(*(self._sender.send(m) for _a, _u, m in outgoing))
+        async with self._sessionmaker() as session, session.begin():
+            uow = UnitOfWork(session)
+            for (alert, user, _message), result in zip(outgoing, results, strict=True):
+                message_id = getattr(result.value, "message_id", None)
+                if result.delivered and message_id is not None:
+                    await relay.link(
+                        uow,
+                        chat_id=user.telegram_id,
+                        message_id=message_id,
+                        request_id=alert.request.id,
+                    )
+        return sum(result.delivered for result in results)
+
+    async def _message(self, uow: UnitOfWork, alert: Alert, user: UserDTO) -> SendMessage | None:
+        try:
+            view = await requests.view(uow, Actor.of(user), alert.request.id)
+        except NotAllowed:
+            return None
+        reader = Reader.of(user)
+        now = self._clock.now()
+        with self._i18n.context(), self._i18n.use_locale(user.locale):
+            text = (
+                _headline(alert, reader) + "\n\n" + cards.staff_card(view, self._desk, reader, now)
+            )
+            markup = kb.staff_card(view.request, can_hand_off=bool(self._desk.departments))
+        return SendMessage(chat_id=user.telegram_id, text=text, reply_markup=markup)
+
+
+def _headline(alert: Alert, reader: Reader) -> str:
+    when = reader.when(alert.due)
+    number = alert.request.number
+    if alert.level is Level.WARNING:
+        if alert.deadline is Deadline.FIRST_RESPONSE:
+            text = _("⏳ Request {number}: most of the time to answer is used. Answer by {when}.")
+        else:
+            text = _("⏳ Request {number}: most of the time to resolve it is used. Due {when}.")
+        return text.format(number=number, when=when)
+    assignee = cards.person(alert.assignee) if alert.assignee else _("nobody")
+    if alert.deadline is Deadline.FIRST_RESPONSE:
+        text = _("🚨 Request {number} has had no answer in time (due {when}). Assignee: {who}.")
+    else:
+        text = _("🚨 Request {number} was not resolved in time (due {when}). Assignee: {who}.")
+    return text.format(number=number, when=when, who=assignee)
