@@ -7,8 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from bot.app import create_app
+from bot.app import create_app, marks_unreachable
 from bot.config import Settings
+from bot.outbound import Limits, OutboundSender
 from bot.runtime import prepare
 from bot.services.desk import Department, Label, load_desk_config
 from tests.support.clock import FakeClock
@@ -37,3 +38,19 @@ async def harness(settings: Settings, clock: FakeClock) -> AsyncIterator[Harness
         yield Harness(app, session)
     finally:
         await app.close()
+
+
+@pytest.fixture
+async def fast_sender(harness: Harness) -> AsyncIterator[OutboundSender]:
+    """The bot's outbound sender with limits no test reaches: the pacing itself is tested
+    in tests/unit/test_outbound.py, and flows never wait for real time."""
+    app = harness.app
+    fast = Limits(per_bot_per_second=1000, per_private_chat_per_second=1000)
+    sender = OutboundSender(
+        app.bot, on_unreachable=marks_unreachable(app.sessionmaker, app.clock), limits=fast
+    )
+    sender.start()
+    try:
+        yield sender
+    finally:
+        await sender.stop()

@@ -5,16 +5,14 @@ buttons do nothing; a specialist who blocked the bot is not written to again."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import SendMessage
 
-from bot.app import marks_unreachable
 from bot.keyboards.reminders import ReminderAction, ReminderButton
-from bot.outbound import Limits, OutboundSender
+from bot.outbound import OutboundSender
 from bot.reminding import ReminderDelivery
 from bot.services import reminders
 from bot.services.actors import Actor
@@ -129,26 +127,16 @@ TEXT = {
 
 
 @pytest.fixture
-async def delivery(harness: Harness) -> AsyncIterator[ReminderDelivery]:
-    """The bot's reminder delivery with limits no test reaches: the pacing itself is
-    tested in tests/unit/test_outbound.py, and flows never wait for real time."""
+def delivery(harness: Harness, fast_sender: OutboundSender) -> ReminderDelivery:
     app = harness.app
-    fast = Limits(per_bot_per_second=1000, per_private_chat_per_second=1000)
-    sender = OutboundSender(
-        app.bot, on_unreachable=marks_unreachable(app.sessionmaker, app.clock), limits=fast
+    return ReminderDelivery(
+        fast_sender,
+        app.i18n,
+        app.sessionmaker,
+        app.clock,
+        app.settings.no_contact_days,
+        app.settings.deal_stuck_days,
     )
-    sender.start()
-    try:
-        yield ReminderDelivery(
-            sender,
-            app.i18n,
-            app.sessionmaker,
-            app.clock,
-            app.settings.no_contact_days,
-            app.settings.deal_stuck_days,
-        )
-    finally:
-        await sender.stop()
 
 
 async def actor_of(uow: UnitOfWork, person: Person) -> Actor:

@@ -4,11 +4,9 @@ Each alert is given once."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from bot.outbound import Limits, OutboundSender
+from bot.outbound import OutboundSender
 from bot.sla_alerts import SlaAlerts
 from bot.storage.enums import Role
 from tests.flows.test_specialist_desk import filed_inquiry, russian_client
@@ -43,19 +41,9 @@ TEXT = {
 
 
 @pytest.fixture
-async def alerts(harness: Harness) -> AsyncIterator[SlaAlerts]:
+def alerts(harness: Harness, fast_sender: OutboundSender) -> SlaAlerts:
     app = harness.app
-    fast = Limits(per_bot_per_second=1000, per_private_chat_per_second=1000)
-    sender = OutboundSender(app.bot, on_unreachable=_ignore, limits=fast)
-    sender.start()
-    try:
-        yield SlaAlerts(sender, app.i18n, app.sessionmaker, app.clock, app.desk)
-    finally:
-        await sender.stop()
-
-
-async def _ignore(_chat_id: int | str) -> None:
-    return None
+    return SlaAlerts(fast_sender, app.i18n, app.sessionmaker, app.clock, app.desk)
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
