@@ -70,6 +70,7 @@ from bot.middlewares.inflight import InFlightTracker
 from bot.middlewares.metrics import UpdateMetrics
 from bot.outbound import OutboundSender
 from bot.reminding import ReminderDelivery
+from bot.request_jobs import RequestJobs
 from bot.scheduler import build_scheduler
 from bot.services.actors import Defaults
 from bot.services.clock import Clock, SystemClock
@@ -100,6 +101,7 @@ class App:
     sender: OutboundSender
     reminders: ReminderDelivery
     sla_alerts: SlaAlerts
+    request_jobs: RequestJobs
     _closed: bool = field(default=False, repr=False)
 
     async def close(self) -> None:
@@ -284,8 +286,9 @@ def create_app(
         sender, i18n, sessionmaker, clock, settings.no_contact_days, settings.deal_stuck_days
     )
     sla_alerts = SlaAlerts(sender, i18n, sessionmaker, clock, desk)
+    request_jobs = RequestJobs(sender, i18n, sessionmaker, clock, desk)
     if settings.scheduler_in_bot:
-        run_timed_jobs(dispatcher, sender, delivery, sla_alerts, settings)
+        run_timed_jobs(dispatcher, sender, delivery, sla_alerts, request_jobs, settings)
     return App(
         settings=settings,
         engine=engine,
@@ -302,6 +305,7 @@ def create_app(
         sender=sender,
         reminders=delivery,
         sla_alerts=sla_alerts,
+        request_jobs=request_jobs,
     )
 
 
@@ -340,12 +344,15 @@ def run_timed_jobs(
     sender: OutboundSender,
     delivery: ReminderDelivery,
     sla_alerts: SlaAlerts,
+    request_jobs: RequestJobs,
     settings: Settings,
 ) -> None:
     """Reminders go out while the bot runs; on shutdown the scheduler stops first, then the
     sender gets a few seconds to send what is queued (what it cannot is sent after restart:
     reminders stay owed in the database)."""
-    scheduler = build_scheduler(delivery, sla_alerts, settings.reminder_interval_seconds)
+    scheduler = build_scheduler(
+        delivery, sla_alerts, request_jobs, settings.reminder_interval_seconds
+    )
 
     async def start() -> None:
         sender.start()

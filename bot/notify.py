@@ -10,6 +10,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
+from aiogram.methods import SendMessage
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -233,13 +234,13 @@ async def tell_department_step(ctx: Ctx, step: DepartmentStep) -> None:
     await delivery.send_to(ctx.bot, ctx.uow, step.assignee, step.request.id, text)
 
 
-async def ask_nps(bot: Bot, i18n: I18n, client: UserDTO) -> None:
-    """The NPS question; when to ask it is the scheduler's decision."""
-    # Called from a scheduler too, outside any update: set the i18n context here.
+def nps_question(i18n: I18n, client: UserDTO) -> SendMessage:
+    """The NPS question; when to ask it is the scheduler's decision (request_jobs)."""
+    # Built by the scheduler, outside any update: set the i18n context here.
     with i18n.context(), i18n.use_locale(client.locale):
         text = _(
             "How likely are you to recommend us to a friend or colleague? "
             "0 is not at all, 10 is certainly."
         )
         markup = kb.nps()
-    await bot.send_message(client.telegram_id, text, reply_markup=markup)
+    return SendMessage(chat_id=client.telegram_id, text=text, reply_markup=markup)

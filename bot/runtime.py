@@ -193,7 +193,7 @@ async def run_scheduler(app: App) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     scheduler = build_scheduler(
-        app.reminders, app.sla_alerts, app.settings.reminder_interval_seconds
+        app.reminders, app.sla_alerts, app.request_jobs, app.settings.reminder_interval_seconds
     )
     try:
         await prepare(app)

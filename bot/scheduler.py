@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.reminding import ReminderDelivery
+from bot.request_jobs import RequestJobs
 from bot.sla_alerts import SlaAlerts
 
 logger = logging.getLogger(__name__)
@@ -21,10 +22,15 @@ NUDGE_MINUTES = 10
 DIGEST_MINUTES = 2
 # Requests' deadlines are checked this often.
 SLA_SECONDS = 60
+# Waiting-for-client reminders, closing expired resolved requests, NPS questions.
+REQUEST_JOBS_MINUTES = 5
 
 
 def build_scheduler(
-    reminders: ReminderDelivery, sla_alerts: SlaAlerts, interval_seconds: float
+    reminders: ReminderDelivery,
+    sla_alerts: SlaAlerts,
+    request_jobs: RequestJobs,
+    interval_seconds: float,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)
     jobs = (
@@ -32,6 +38,7 @@ def build_scheduler(
         ("digests", reminders.send_digests, DIGEST_MINUTES * 60),
         ("nudges", reminders.plan_nudges, NUDGE_MINUTES * 60),
         ("sla", sla_alerts.run_once, SLA_SECONDS),
+        ("requests", request_jobs.run_once, REQUEST_JOBS_MINUTES * 60),
     )
     for job_id, job, seconds in jobs:
         scheduler.add_job(

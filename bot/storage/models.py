@@ -57,6 +57,8 @@ class User(Base):
     unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The day (in his zone) of the last morning digest made for him: one a day at most.
     last_digest_on: Mapped[date | None] = mapped_column(Date)
+    # When he was last asked how likely he is to recommend us (NPS): once in 90 days at most.
+    nps_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

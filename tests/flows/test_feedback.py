@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.notify import ask_nps
+from bot.notify import nps_question as question
 from bot.storage.enums import Role
 from bot.storage.models import Feedback, Request
 from bot.storage.uow import UnitOfWork
@@ -140,7 +140,7 @@ async def nps_question(harness: Harness, telegram_id: int) -> None:
     async with harness.app.sessionmaker() as session:
         user = await UnitOfWork(session).users.by_telegram_id(telegram_id)
     assert user is not None
-    await ask_nps(harness.app.bot, harness.app.i18n, user)
+    await harness.app.bot(question(harness.app.i18n, user))
 
 
 async def the_admin(harness: Harness, language: str) -> Person:

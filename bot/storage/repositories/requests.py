@@ -107,6 +107,33 @@ class RequestRepository:
         )
         return [to_dto(row) for row in rows]
 
+    async def with_status(self, status: RequestStatus, *, limit: int = 500) -> list[RequestDTO]:
+        rows = await self._session.scalars(
+            select(Request).where(Request.status == status.value).order_by(Request.id).limit(limit)
+        )
+        return [to_dto(row) for row in rows]
+
+    async def nps_due(
+        self, first_resolved_before: datetime, asked_before: datetime, *, limit: int
+    ) -> list[int]:
+        """Clients with consent whose first resolved request was resolved before
+        `first_resolved_before` and who were not asked for NPS since `asked_before`."""
+        first = func.min(Request.resolved_at)
+        rows = await self._session.scalars(
+            select(Request.client_id)
+            .join(User, User.id == Request.client_id)
+            .where(
+                Request.resolved_at.is_not(None),
+                User.consent_given_at.is_not(None),
+                User.consent_withdrawn_at.is_(None),
+                or_(User.nps_asked_at.is_(None), User.nps_asked_at < asked_before),
+            )
+            .group_by(Request.client_id)
+            .having(first < first_resolved_before)
+            .limit(limit)
+        )
+        return [client_id for client_id in rows if client_id is not None]
+
     async def least_loaded(self, role: Role) -> int | None:
         """The member of this role with the fewest open requests; on a tie, the one who
         got a request least recently (round robin), then the longest-serving."""

@@ -136,3 +136,16 @@ class UserRepository:
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def claim_nps(self, user_id: int, now: datetime, asked_before: datetime) -> bool:
+        """Takes the NPS question for him unless he was asked since `asked_before`."""
+        result = await self._session.execute(
+            update(User)
+            .where(
+                User.id == user_id,
+                or_(User.nps_asked_at.is_(None), User.nps_asked_at < asked_before),
+            )
+            .values(nps_asked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -46,10 +46,12 @@ def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('unreachable_at', bot.storage.types.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('last_digest_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('nps_asked_at', bot.storage.types.UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('nps_asked_at')
         batch_op.drop_column('last_digest_on')
         batch_op.drop_column('unreachable_at')
 
