@@ -11,44 +11,33 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from aiogram.methods import SendMessage
-from aiogram.utils.i18n import I18n
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.keyboards import reminders as kb
-from bot.outbound import OutboundSender, Outcome, SendResult
+from bot.outbound import Outcome, SendResult
 from bot.render import digest as render_digest
 from bot.render import reminders as render
 from bot.render.cards import Reader
 from bot.services import digest, nudges, reminders
-from bot.services.clock import Clock
 from bot.services.reminders import Due
 from bot.storage.uow import UnitOfWork
+from bot.timed import TimedJob
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500  # reminders claimed per pass
 
 
-class ReminderDelivery:
-    def __init__(
-        self,
-        sender: OutboundSender,
-        i18n: I18n,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        no_contact_days: Mapping[str, int],
-        deal_stuck_days: Mapping[str, int],
-    ) -> None:
-        self._sender = sender
-        self._i18n = i18n
-        self._sessionmaker = sessionmaker
-        self._clock = clock
-        self._days = dict(no_contact_days)
-        self._deal_days = dict(deal_stuck_days)
-        self._closed = False
-        self._passes: set[asyncio.Task[int]] = set()
+@dataclass
+class ReminderDelivery(TimedJob):
+    """Reminders, and the nudges and digests that travel the same way."""
+
+    no_contact_days: Mapping[str, int]
+    deal_stuck_days: Mapping[str, int]
+    _closed: bool = field(default=False, init=False)
+    _passes: set[asyncio.Task[int]] = field(default_factory=set, init=False)
 
     async def run_once(self) -> int:
         """Sends every reminder due now; returns how many were delivered."""
@@ -70,24 +59,24 @@ class ReminderDelivery:
         """Makes the nudges due now (silent clients, stuck deals); the next pass sends them."""
         if self._closed:
             return 0
-        async with self._sessionmaker() as session, session.begin():
+        async with self.sessionmaker() as session, session.begin():
             uow = UnitOfWork(session)
-            made = await nudges.plan_no_contact(uow, self._clock, self._days)
-            return made + await nudges.plan_stuck_deals(uow, self._clock, self._deal_days)
+            made = await nudges.plan_no_contact(uow, self.clock, self.no_contact_days)
+            return made + await nudges.plan_stuck_deals(uow, self.clock, self.deal_stuck_days)
 
     async def send_digests(self) -> int:
         """Sends the morning digests whose time has come; returns how many went out."""
         if self._closed:
             return 0
-        async with self._sessionmaker() as session, session.begin():
-            due = await digest.due_digests(UnitOfWork(session), self._clock, self._days)
-        results = await asyncio.gather(*(self._sender.send(self._digest(item)) for item in due))
+        async with self.sessionmaker() as session, session.begin():
+            due = await digest.due_digests(UnitOfWork(session), self.clock, self.no_contact_days)
+        results = await asyncio.gather(*(self.sender.send(self._digest(item)) for item in due))
         return sum(result.delivered for result in results)
 
     def _digest(self, item: digest.Digest) -> SendMessage:
         user = item.user
-        with self._i18n.context(), self._i18n.use_locale(user.locale):
-            text = render_digest.digest(item, Reader.of(user), self._clock.now())
+        with self.i18n.context(), self.i18n.use_locale(user.locale):
+            text = render_digest.digest(item, Reader.of(user), self.clock.now())
         return SendMessage(chat_id=user.telegram_id, text=text)
 
     async def close(self, timeout: float) -> None:
@@ -100,8 +89,8 @@ class ReminderDelivery:
     async def _pass(self) -> int:
         delivered = 0
         while not self._closed:
-            async with self._sessionmaker() as session, session.begin():
-                due = await reminders.claim_due(UnitOfWork(session), self._clock, limit=BATCH)
+            async with self.sessionmaker() as session, session.begin():
+                due = await reminders.claim_due(UnitOfWork(session), self.clock, limit=BATCH)
             if not due:
                 return delivered
             outcomes = await asyncio.gather(*(self._deliver(item) for item in due))
@@ -113,26 +102,26 @@ class ReminderDelivery:
     async def _deliver(self, due: Due) -> bool:
         if due.owner.unreachable_at is not None:
             # He blocked the bot: it stays in his list, and he sees it when he is back.
-            async with self._sessionmaker() as session, session.begin():
-                await reminders.delivered(UnitOfWork(session), self._clock, due, None)
+            async with self.sessionmaker() as session, session.begin():
+                await reminders.delivered(UnitOfWork(session), self.clock, due, None)
             return False
-        result = await self._sender.send(self._message(due))
-        async with self._sessionmaker() as session, session.begin():
+        result = await self.sender.send(self._message(due))
+        async with self.sessionmaker() as session, session.begin():
             uow = UnitOfWork(session)
             if result.outcome is Outcome.NOT_SENT:
                 # It never reached Telegram: pending again for the next pass.
-                await reminders.undelivered(uow, self._clock, due, unreachable=False)
+                await reminders.undelivered(uow, self.clock, due, unreachable=False)
                 return False
             if not result.delivered:
                 # Refused by Telegram, or perhaps delivered (UNCERTAIN): never sent twice.
                 logger.warning("Reminder %s: %s", due.reminder.id, result.outcome)
-            await reminders.delivered(uow, self._clock, due, _message_id(result))
+            await reminders.delivered(uow, self.clock, due, _message_id(result))
         return result.delivered
 
     def _message(self, due: Due) -> SendMessage:
         owner = due.owner
-        with self._i18n.context(), self._i18n.use_locale(owner.locale):
-            text = render.reminder(due, Reader.of(owner), now=self._clock.now())
+        with self.i18n.context(), self.i18n.use_locale(owner.locale):
+            text = render.reminder(due, Reader.of(owner), now=self.clock.now())
             markup = kb.reminder(due.reminder)
         return SendMessage(chat_id=owner.telegram_id, text=text, reply_markup=markup)
 

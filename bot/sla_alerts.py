@@ -5,53 +5,40 @@ through the outbound sender. A reply to it is a message on the request, as on an
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from aiogram.methods import SendMessage
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.keyboards import requests as kb
-from bot.outbound import OutboundSender
 from bot.render import cards
 from bot.render.cards import Reader
 from bot.services import relay, requests, sla_watch
 from bot.services.actors import Actor
-from bot.services.clock import Clock
 from bot.services.desk import DeskConfig
 from bot.services.errors import NotAllowed
 from bot.services.sla_watch import Alert, Deadline, Level
 from bot.storage.dto import UserDTO
 from bot.storage.uow import UnitOfWork
+from bot.timed import TimedJob
 
 
-class SlaAlerts:
-    def __init__(
-        self,
-        sender: OutboundSender,
-        i18n: I18n,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        desk: DeskConfig,
-    ) -> None:
-        self._sender = sender
-        self._i18n = i18n
-        self._sessionmaker = sessionmaker
-        self._clock = clock
-        self._desk = desk
+@dataclass
+class SlaAlerts(TimedJob):
+    desk: DeskConfig
 
     async def run_once(self) -> int:
         """Gives the alerts due now; returns how many messages went out."""
-        async with self._sessionmaker() as session, session.begin():
+        async with self.sessionmaker() as session, session.begin():
             uow = UnitOfWork(session)
             outgoing = []
-            for alert in await sla_watch.due_alerts(uow, self._clock, self._desk):
+            for alert in await sla_watch.due_alerts(uow, self.clock, self.desk):
                 for user in alert.recipients:
                     message = await self._message(uow, alert, user)
                     if message is not None:
                         outgoing.append((alert, user, message))
-        results = await asyncio.gather(*(self._sender.send(m) for _a, _u, m in outgoing))
-        async with self._sessionmaker() as session, session.begin():
+        results = await asyncio.gather(*(self.sender.send(m) for _a, _u, m in outgoing))
+        async with self.sessionmaker() as session, session.begin():
             uow = UnitOfWork(session)
             for (alert, user, _message), result in zip(outgoing, results, strict=True):
                 message_id = getattr(result.value, "message_id", None)
@@ -70,12 +57,12 @@ class SlaAlerts:
         except NotAllowed:
             return None
         reader = Reader.of(user)
-        now = self._clock.now()
-        with self._i18n.context(), self._i18n.use_locale(user.locale):
+        now = self.clock.now()
+        with self.i18n.context(), self.i18n.use_locale(user.locale):
             text = (
-                _headline(alert, reader) + "\n\n" + cards.staff_card(view, self._desk, reader, now)
+                _headline(alert, reader) + "\n\n" + cards.staff_card(view, self.desk, reader, now)
             )
-            markup = kb.staff_card(view.request, can_hand_off=bool(self._desk.departments))
+            markup = kb.staff_card(view.request, can_hand_off=bool(self.desk.departments))
         return SendMessage(chat_id=user.telegram_id, text=text, reply_markup=markup)
 
 
