@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.services.clock import Clock
+from bot.services.working_time import WorkingCalendar
 from bot.storage.enums import Recurrence, ReminderOrigin
 from bot.storage.uow import UnitOfWork
 
@@ -81,14 +81,8 @@ async def _make(
 
 def working_time(now: datetime, timezone: str) -> datetime:
     """`now` if it falls in working hours in that zone, else the next start of them."""
-    zone = ZoneInfo(timezone)
-    local = now.astimezone(zone)
-    if local.weekday() < 5 and WORK_STARTS <= local.time() < WORK_ENDS:
-        return now
-    day = local.date() if local.time() < WORK_STARTS else local.date() + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime.combine(day, WORK_STARTS, tzinfo=zone).astimezone(now.tzinfo)
+    hours = WorkingCalendar(timezone, frozenset(range(5)), WORK_STARTS, WORK_ENDS)
+    return hours.next_opening(now).astimezone(now.tzinfo)
 
 
 def silent_days(basis: datetime, now: datetime) -> int:
