@@ -76,6 +76,11 @@ class SendResult:
     def delivered(self) -> bool:
         return self.outcome is Outcome.DELIVERED
 
+    @property
+    def message_id(self) -> int | None:
+        """The id of the message Telegram made of it, when it was delivered as one."""
+        return getattr(self.value, "message_id", None) if self.delivered else None
+
 
 # The bot-wide bucket holds this much more than one token (see Limits.bot_limiter).
 BUCKET_SLACK = 0.05

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from aiogram.methods import SendMessage
 
 from bot.keyboards import reminders as kb
-from bot.outbound import Outcome, SendResult
+from bot.outbound import Outcome
 from bot.render import digest as render_digest
 from bot.render import reminders as render
 from bot.render.cards import Reader
@@ -115,7 +115,7 @@ class ReminderDelivery(TimedJob):
             if not result.delivered:
                 # Refused by Telegram, or perhaps delivered (UNCERTAIN): never sent twice.
                 logger.warning("Reminder %s: %s", due.reminder.id, result.outcome)
-            await reminders.delivered(uow, self.clock, due, _message_id(result))
+            await reminders.delivered(uow, self.clock, due, result.message_id)
         return result.delivered
 
     def _message(self, due: Due) -> SendMessage:
@@ -124,7 +124,3 @@ class ReminderDelivery(TimedJob):
             text = render.reminder(due, Reader.of(owner), now=self.clock.now())
             markup = kb.reminder(due.reminder)
         return SendMessage(chat_id=owner.telegram_id, text=text, reply_markup=markup)
-
-
-def _message_id(result: SendResult) -> int | None:
-    return getattr(result.value, "message_id", None) if result.delivered else None

@@ -4,7 +4,6 @@ through the outbound sender. A reply to it is a message on the request, as on an
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from aiogram.methods import SendMessage
@@ -13,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.keyboards import requests as kb
 from bot.render import cards
 from bot.render.cards import Reader
-from bot.services import relay, requests, sla_watch
+from bot.services import requests, sla_watch
 from bot.services.actors import Actor
 from bot.services.desk import DeskConfig
 from bot.services.errors import NotAllowed
@@ -36,20 +35,8 @@ class SlaAlerts(TimedJob):
                 for user in alert.recipients:
                     message = await self._message(uow, alert, user)
                     if message is not None:
-                        outgoing.append((alert, user, message))
-        results = await asyncio.gather(*(self.sender.send(m) for _a, _u, m in outgoing))
-        async with self.sessionmaker() as session, session.begin():
-            uow = UnitOfWork(session)
-            for (alert, user, _message), result in zip(outgoing, results, strict=True):
-                message_id = getattr(result.value, "message_id", None)
-                if result.delivered and message_id is not None:
-                    await relay.link(
-                        uow,
-                        chat_id=user.telegram_id,
-                        message_id=message_id,
-                        request_id=alert.request.id,
-                    )
-        return sum(result.delivered for result in results)
+                        outgoing.append((message, alert.request.id))
+        return await self.send_all(outgoing)
 
     async def _message(self, uow: UnitOfWork, alert: Alert, user: UserDTO) -> SendMessage | None:
         try:
