@@ -42,14 +42,15 @@ async def waiting_reminders(
     calendar = desk.calendar
     day = datetime.combine(now.date(), calendar.end) - datetime.combine(now.date(), calendar.start)
     found = []
-    for request in await uow.requests.with_status(RequestStatus.WAITING, limit=BATCH):
+    waiting = await uow.requests.with_status(RequestStatus.WAITING, limit=BATCH)
+    given = await uow.requests.marks([r.id for r in waiting], [REMINDED])
+    for request in waiting:
         if request.paused_at is None or request.client_id is None:
             continue
         if calendar.add(request.paused_at, WAITING_DAYS * day) > now:
             continue
         pause = request.paused_at.isoformat()
-        events = await uow.requests.events(request.id)
-        if any(e.action == REMINDED and e.comment == pause for e in events):
+        if (request.id, REMINDED, pause) in given:
             continue  # once per wait
         client = await uow.users.find(request.client_id)
         await uow.requests.add_event(

@@ -45,11 +45,12 @@ async def due_alerts(uow: UnitOfWork, clock: Clock, desk: DeskConfig) -> list[Al
     now = clock.now()
     alerts = []
     heads = await uow.users.with_role(Role.HEAD)
-    for request in await uow.requests.queue(None, limit=WATCHED):
-        given = {(event.action, event.comment) for event in await uow.requests.events(request.id)}
+    watched = await uow.requests.queue(None, limit=WATCHED)
+    given = await uow.requests.marks([r.id for r in watched], [level.value for level in Level])
+    for request in watched:
         for deadline, due in _deadlines(request):
             level = _level(desk, request, due, now)
-            if level is None or (level.value, deadline.value) in given:
+            if level is None or (request.id, level.value, deadline.value) in given:
                 continue
             assignee = await uow.users.find(request.assignee_id)
             recipients = heads if level is Level.BREACH else [assignee] if assignee else []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
 
@@ -209,6 +210,21 @@ class RequestRepository:
             .order_by(RequestEvent.id)
         )
         return [event_dto(row) for row in rows]
+
+    async def marks(
+        self, request_ids: Sequence[int], actions: Sequence[str]
+    ) -> set[tuple[int, str, str | None]]:
+        """(request id, action, comment) of these requests' events with these actions, in
+        one query: what the timed jobs already did to each request."""
+        if not request_ids:
+            return set()
+        rows = await self._session.execute(
+            select(RequestEvent.request_id, RequestEvent.action, RequestEvent.comment).where(
+                RequestEvent.request_id.in_(list(request_ids)),
+                RequestEvent.action.in_(list(actions)),
+            )
+        )
+        return {(request_id, action, comment) for request_id, action, comment in rows.all()}
 
     async def tally_of_client(self, client_id: int) -> dict[tuple[RequestKind, RequestStatus], int]:
         """How many of the client's requests there are of each kind and status (one query;
