@@ -71,7 +71,7 @@ from bot.middlewares.metrics import UpdateMetrics
 from bot.outbound import OutboundSender
 from bot.reminding import ReminderDelivery
 from bot.request_jobs import RequestJobs
-from bot.scheduler import build_scheduler
+from bot.scheduler import TimedJobs
 from bot.services.actors import Defaults
 from bot.services.clock import Clock, SystemClock
 from bot.services.desk import DeskConfig, load_desk_config
@@ -98,10 +98,7 @@ class App:
     storage: BaseStorage
     events_isolation: BaseEventIsolation
     desk: DeskConfig
-    sender: OutboundSender
-    reminders: ReminderDelivery
-    sla_alerts: SlaAlerts
-    request_jobs: RequestJobs
+    timed_jobs: TimedJobs
     _closed: bool = field(default=False, repr=False)
 
     async def close(self) -> None:
@@ -287,8 +284,16 @@ def create_app(
     )
     sla_alerts = SlaAlerts(sender, i18n, sessionmaker, clock, desk)
     request_jobs = RequestJobs(sender, i18n, sessionmaker, clock, desk)
+    timed_jobs = TimedJobs(
+        sender,
+        delivery,
+        sla_alerts,
+        request_jobs,
+        interval_seconds=settings.reminder_interval_seconds,
+        grace_seconds=min(5.0, settings.shutdown_grace_seconds),
+    )
     if settings.scheduler_in_bot:
-        run_timed_jobs(dispatcher, sender, delivery, sla_alerts, request_jobs, settings)
+        _run_timed_jobs_in_bot(dispatcher, timed_jobs)
     return App(
         settings=settings,
         engine=engine,
@@ -302,10 +307,7 @@ def create_app(
         storage=storage,
         events_isolation=isolation,
         desk=desk,
-        sender=sender,
-        reminders=delivery,
-        sla_alerts=sla_alerts,
-        request_jobs=request_jobs,
+        timed_jobs=timed_jobs,
     )
 
 
@@ -339,31 +341,9 @@ def marks_unreachable(
     return mark
 
 
-def run_timed_jobs(
-    dispatcher: Dispatcher,
-    sender: OutboundSender,
-    delivery: ReminderDelivery,
-    sla_alerts: SlaAlerts,
-    request_jobs: RequestJobs,
-    settings: Settings,
-) -> None:
-    """Reminders go out while the bot runs; on shutdown the scheduler stops first, then the
-    sender gets a few seconds to send what is queued (what it cannot is sent after restart:
-    reminders stay owed in the database)."""
-    scheduler = build_scheduler(
-        delivery, sla_alerts, request_jobs, settings.reminder_interval_seconds
-    )
-
+def _run_timed_jobs_in_bot(dispatcher: Dispatcher, timed_jobs: TimedJobs) -> None:
     async def start() -> None:
-        sender.start()
-        scheduler.start()
-
-    async def stop() -> None:
-        grace = min(5.0, settings.shutdown_grace_seconds)
-        await delivery.close(grace)
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
-        await sender.stop(timeout=grace)
+        timed_jobs.start()
 
     dispatcher.startup.register(start)
-    dispatcher.shutdown.register(stop)
+    dispatcher.shutdown.register(timed_jobs.stop)

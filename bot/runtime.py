@@ -18,7 +18,6 @@ from sqlalchemy.exc import DBAPIError
 from bot import commands
 from bot.app import App
 from bot.config import Settings
-from bot.scheduler import build_scheduler
 from bot.services import staff as staff_service
 from bot.services.actors import Actor, Defaults
 from bot.storage import migrate
@@ -192,20 +191,12 @@ async def run_scheduler(app: App) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    scheduler = build_scheduler(
-        app.reminders, app.sla_alerts, app.request_jobs, app.settings.reminder_interval_seconds
-    )
     try:
         await prepare(app)
-        app.sender.start()
-        scheduler.start()
+        app.timed_jobs.start()
         logger.info("Scheduler running")
         await stop.wait()
     finally:
-        grace = min(5.0, app.settings.shutdown_grace_seconds)
-        await app.reminders.close(grace)
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
-        await app.sender.stop(timeout=grace)
+        await app.timed_jobs.stop()
         await app.close()
     logger.info("Stopped")

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.outbound import OutboundSender
 from bot.reminding import ReminderDelivery
 from bot.request_jobs import RequestJobs
 from bot.sla_alerts import SlaAlerts
@@ -53,3 +54,36 @@ def build_scheduler(
             next_run_time=datetime.now(UTC),
         )
     return scheduler
+
+
+class TimedJobs:
+    """The jobs, their scheduler and the sender they share, started and stopped together:
+    in the bot's start-up and shutdown hooks, or by `python -m bot scheduler`."""
+
+    def __init__(
+        self,
+        sender: OutboundSender,
+        reminders: ReminderDelivery,
+        sla_alerts: SlaAlerts,
+        request_jobs: RequestJobs,
+        *,
+        interval_seconds: float,
+        grace_seconds: float,
+    ) -> None:
+        self._sender = sender
+        self._reminders = reminders
+        self._scheduler = build_scheduler(reminders, sla_alerts, request_jobs, interval_seconds)
+        self._grace = grace_seconds
+
+    def start(self) -> None:
+        self._sender.start()
+        self._scheduler.start()
+
+    async def stop(self) -> None:
+        """The running reminder pass finishes first (it marks what it sent), then the
+        scheduler stops, then the sender gets the grace to send what is queued; what it
+        cannot is sent after the restart: reminders stay owed in the database."""
+        await self._reminders.close(self._grace)
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        await self._sender.stop(timeout=self._grace)
