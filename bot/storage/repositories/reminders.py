@@ -198,7 +198,7 @@ class ReminderRepository:
         active) with an owner, silent since before their segment's moment in `silent_before`
         (no contact yet counts from the card's creation), and not yet nudged about since
         that basis; the longest silent first."""
-        basis = func.coalesce(Client.last_contact_at, Client.created_at)
+        basis = _contact_basis()
         nudged = (
             select(Reminder.id)
             .where(
@@ -208,18 +208,12 @@ class ReminderRepository:
             )
             .exists()
         )
-        silent = or_(
-            *(
-                and_(Client.segment == segment, basis < moment)
-                for segment, moment in silent_before.items()
-            )
-        )
         rows = await self._session.execute(
             select(Client.id, Client.owner_id, basis)
             .where(
                 Client.owner_id.is_not(None),
                 Client.status.in_(WORKED_ON),
-                silent,
+                _silent(silent_before),
                 ~nudged,
             )
             .order_by(basis, Client.id)
@@ -256,18 +250,15 @@ class ReminderRepository:
 
     async def count_silent(self, owner_id: int, silent_before: dict[str, datetime]) -> int:
         """His clients still worked on and silent longer than their segment allows."""
-        basis = func.coalesce(Client.last_contact_at, Client.created_at)
-        silent = or_(
-            *(
-                and_(Client.segment == segment, basis < moment)
-                for segment, moment in silent_before.items()
-            )
-        )
         return (
             await self._session.scalar(
                 select(func.count())
                 .select_from(Client)
-                .where(Client.owner_id == owner_id, Client.status.in_(WORKED_ON), silent)
+                .where(
+                    Client.owner_id == owner_id,
+                    Client.status.in_(WORKED_ON),
+                    _silent(silent_before),
+                )
             )
             or 0
         )
@@ -323,3 +314,19 @@ class ReminderRepository:
             .values(**values, updated_at=now)
             .execution_options(synchronize_session=False)
         )
+
+
+def _contact_basis():  # type: ignore[no-untyped-def]
+    """Since when a client is silent: his last contact, or his card's creation."""
+    return func.coalesce(Client.last_contact_at, Client.created_at)
+
+
+def _silent(silent_before: dict[str, datetime]):  # type: ignore[no-untyped-def]
+    """Clients silent since before their segment's moment in `silent_before`."""
+    basis = _contact_basis()
+    return or_(
+        *(
+            and_(Client.segment == segment, basis < moment)
+            for segment, moment in silent_before.items()
+        )
+    )
