@@ -3,9 +3,8 @@ calendar or no date)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -18,13 +17,12 @@ from bot.dialogs.client_card import common
 from bot.dialogs.client_card.common import clear_button, saved, typed
 from bot.dialogs.client_card.states import ClientCard
 from bot.dialogs.widgets import expect_buttons
+from bot.services import reminders
 from bot.services.crm import clients
 from bot.services.crm.money import format_money, parse_money
 from bot.services.errors import ClientRejected
 
 NEXT_STEP = "next_step"
-# The next step's day picked in the calendar is planned for the start of the working day.
-NEXT_STEP_TIME = time(9, 0)
 
 
 async def budget_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
@@ -93,8 +91,7 @@ async def on_next_step(message: Message, _w: Any, manager: DialogManager) -> Non
 async def on_next_step_day(
     callback: CallbackQuery, _w: Any, manager: DialogManager, day: date
 ) -> None:
-    zone = ZoneInfo(common.actor(manager).timezone)
-    moment = datetime.combine(day, NEXT_STEP_TIME, tzinfo=zone)
+    moment = reminders.at_local(day, reminders.MORNING, common.actor(manager).timezone)
     await saved(
         callback, manager, next_step=manager.dialog_data.get(NEXT_STEP), next_step_at=moment
     )

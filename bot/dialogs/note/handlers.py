@@ -39,6 +39,7 @@ from bot.keyboards import notes as kb
 from bot.render.cards import Reader
 from bot.render.crm_labels import client_problem_text
 from bot.render.notes import saved_note
+from bot.services import reminders
 from bot.services.actors import Actor
 from bot.services.crm import access, notes, search
 from bot.services.crm.clients import MAX_TEXT, clean_text
@@ -47,9 +48,6 @@ from bot.services.crm.notes import AttachmentKind, NoteDraft
 from bot.services.errors import ClientRejected, NotAllowed
 from bot.storage.enums import TimelineKind
 from bot.texts import stale_button
-
-# A next step planned for a day is due in its morning (the reminder's hour, later).
-NEXT_STEP_TIME = time(9, 0)
 
 
 async def on_start(start_data: Any, manager: DialogManager) -> None:
@@ -250,7 +248,7 @@ async def _next_day(event: CallbackQuery | Message, manager: DialogManager, chos
     if chosen < today_of(manager):
         await say(event, _("This day is over. Pick today or a later day."))
         return
-    morning = datetime.combine(chosen, NEXT_STEP_TIME, tzinfo=zone_of(manager))
+    morning = reminders.at_local(chosen, reminders.MORNING, actor_of(manager).timezone)
     await _save(event, manager, max(morning, now_of(manager)))
 
 
