@@ -33,6 +33,7 @@ from bot.dialogs.clients.dialog import dialog as clients_dialog
 from bot.dialogs.deals.dialog import dialog as deals_dialog
 from bot.dialogs.feedback.dialog import dialog as feedback_dialog
 from bot.dialogs.filing.dialog import dialog as filing_dialog
+from bot.dialogs.intent_ids import install as install_unique_dialog_ids
 from bot.dialogs.invite.dialog import dialog as invite_dialog
 from bot.dialogs.lead.dialog import dialog as lead_dialog
 from bot.dialogs.my_requests.dialog import dialog as my_requests_dialog
@@ -205,6 +206,7 @@ def build_dispatcher(
         crm_notes.router(),
         fallback.router(),
     )
+    install_unique_dialog_ids()
     # The same lock for dialog stacks, so several processes on Redis never interleave them.
     setup_dialogs(
         dispatcher, events_isolation=events_isolation, message_manager=SparingMessageManager()
