@@ -95,6 +95,8 @@ class RequestDTO:
     paused_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None
+    # Held by a deputy under this absence; handed back to the owner when it ends.
+    cover_id: int | None = None
 
     @property
     def number(self) -> str:
@@ -254,6 +256,8 @@ class DealDTO:
     stage_changed_at: datetime
     created_at: datetime
     updated_at: datetime
+    next_step: str | None = None
+    next_step_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

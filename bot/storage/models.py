@@ -132,6 +132,10 @@ class Request(Base):
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The absence under which a deputy holds it: handed back to the owner when it ends.
+    cover_id: Mapped[int | None] = mapped_column(
+        ForeignKey("absences.id", ondelete="SET NULL"), index=True
+    )
 
 
 class RequestMessage(Base):
@@ -366,6 +370,9 @@ class Deal(Base):
     expected_close: Mapped[date | None] = mapped_column(Date)
     probability: Mapped[int | None] = mapped_column(Integer)
     special_terms: Mapped[str | None] = mapped_column(Text)
+    # What to do next on the deal and when: the day becomes a reminder for its owner.
+    next_step: Mapped[str | None] = mapped_column(Text)
+    next_step_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -406,3 +413,26 @@ class Reminder(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Absence(Base):
+    """A staff member away from `starts_at` to `ends_at` (local midnights, stored in UTC),
+    his clients covered by `deputy_id` meanwhile. `started_at` and `handed_back_at` record
+    that the cover was taken up and given back, each exactly once."""
+
+    __tablename__ = "absences"
+    __table_args__ = (
+        Index("ix_absences_user_id_ends_at", "user_id", "ends_at"),
+        Index("ix_absences_deputy_id_ends_at", "deputy_id", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    handed_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
