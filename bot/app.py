@@ -69,7 +69,7 @@ from bot.middlewares.event_lock import EventLockMiddleware
 from bot.middlewares.flood import FloodMiddleware
 from bot.middlewares.inflight import InFlightTracker
 from bot.middlewares.metrics import UpdateMetrics
-from bot.outbound import OutboundSender
+from bot.outbound import Limits, OutboundSender
 from bot.reminding import ReminderDelivery
 from bot.request_jobs import RequestJobs
 from bot.scheduler import TimedJobs
@@ -100,6 +100,7 @@ class App:
     events_isolation: BaseEventIsolation
     desk: DeskConfig
     timed_jobs: TimedJobs
+    sender: OutboundSender
     _closed: bool = field(default=False, repr=False)
 
     async def close(self) -> None:
@@ -268,6 +269,7 @@ def create_app(
     clock: Clock | None = None,
     engine: AsyncEngine | None = None,
     desk: DeskConfig | None = None,
+    sender_limits: Limits | None = None,
 ) -> App:
     engine = engine or create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
@@ -279,8 +281,12 @@ def create_app(
         settings, sessionmaker, storage, isolation, i18n, clock, desk
     )
     bot = build_bot(settings, bot_session)
-    _retry_owed_copies(dispatcher, bot, i18n, sessionmaker, clock, desk, settings)
-    sender = OutboundSender(bot, on_unreachable=marks_unreachable(sessionmaker, clock))
+    sender = OutboundSender(
+        bot, on_unreachable=marks_unreachable(sessionmaker, clock), limits=sender_limits
+    )
+    # Handlers hand it what they tell other people: notifications, relayed copies.
+    dispatcher["sender"] = sender
+    _retry_owed_copies(dispatcher, sender, i18n, sessionmaker, clock, desk, settings)
     delivery = ReminderDelivery(
         sender, i18n, sessionmaker, clock, settings.no_contact_days, settings.deal_stuck_days
     )
@@ -296,6 +302,8 @@ def create_app(
     )
     if settings.scheduler_in_bot:
         _run_timed_jobs_in_bot(dispatcher, timed_jobs)
+    else:
+        _run_sender_in_bot(dispatcher, sender, min(5.0, settings.shutdown_grace_seconds))
     return App(
         settings=settings,
         engine=engine,
@@ -310,22 +318,24 @@ def create_app(
         events_isolation=isolation,
         desk=desk,
         timed_jobs=timed_jobs,
+        sender=sender,
     )
 
 
 def _retry_owed_copies(
     dispatcher: Dispatcher,
-    bot: Bot,
+    sender: OutboundSender,
     i18n: I18n,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock,
     desk: DeskConfig,
     settings: Settings,
 ) -> None:
-    """While the bot runs, copies that could not be delivered are retried in the background."""
+    """While the bot runs, copies that could not be delivered are retried in the background
+    (stopped before the sender is)."""
 
     async def run_once() -> int:
-        return await redeliver_owed(bot, i18n, sessionmaker, clock, desk)
+        return await redeliver_owed(sender, i18n, sessionmaker, clock, desk)
 
     loop = RedeliveryLoop(settings.redelivery_interval_seconds, run_once)
     dispatcher.startup.register(loop.start)
@@ -349,3 +359,17 @@ def _run_timed_jobs_in_bot(dispatcher: Dispatcher, timed_jobs: TimedJobs) -> Non
 
     dispatcher.startup.register(start)
     dispatcher.shutdown.register(timed_jobs.stop)
+
+
+def _run_sender_in_bot(dispatcher: Dispatcher, sender: OutboundSender, grace: float) -> None:
+    """The timed jobs run elsewhere (`python -m bot scheduler`), yet handlers still send
+    through the sender: it runs with the bot and stops after the updates in flight."""
+
+    async def start() -> None:
+        sender.start()
+
+    async def stop() -> None:
+        await sender.stop(timeout=grace)
+
+    dispatcher.startup.register(start)
+    dispatcher.shutdown.register(stop)

@@ -1,5 +1,9 @@
 """What people are told when something happens to a request, each in his own language and
-time zone: the client, the assignee, the head of sales and departments."""
+time zone: the client, the assignee, the head of sales and departments.
+
+Whoever is told about what someone else did is told through the outbound sender
+(`Ctx.to_others`); the person whose update this is gets his answer directly (`Ctx.to_actor`),
+see bot.delivery."""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import SendMessage
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
@@ -18,6 +21,7 @@ from aiogram.utils.i18n import gettext as _
 from bot import delivery
 from bot.keyboards import requests as kb
 from bot.keyboards.menu import main_menu
+from bot.outbound import OutboundSender
 from bot.render import cards
 from bot.render.labels import status_name
 from bot.services import lifecycle, relay, requests
@@ -38,6 +42,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class Ctx:
     bot: Bot
+    sender: OutboundSender
     i18n: I18n
     uow: UnitOfWork
     clock: Clock
@@ -46,7 +51,17 @@ class Ctx:
     @classmethod
     def of(cls, data: dict[str, Any]) -> Ctx:
         """From the middleware data of an update (or a dialog manager's)."""
-        return cls(data["bot"], data["i18n"], data["uow"], data["clock"], data["desk"])
+        return cls(
+            data["bot"], data["sender"], data["i18n"], data["uow"], data["clock"], data["desk"]
+        )
+
+    @property
+    def to_others(self) -> delivery.Send:
+        return delivery.through(self.sender)
+
+    @property
+    def to_actor(self) -> delivery.Send:
+        return delivery.directly(self.bot)
 
 
 async def _card(ctx: Ctx, user: UserDTO, request_id: int) -> tuple[str, InlineKeyboardMarkup]:
@@ -59,9 +74,15 @@ async def _card(ctx: Ctx, user: UserDTO, request_id: int) -> tuple[str, InlineKe
 
 
 async def send_card(ctx: Ctx, user: UserDTO, request_id: int) -> None:
-    """The request card with its buttons, for a staff member."""
+    """The request card with its buttons, for a staff member told of something new."""
     text, markup = await _card(ctx, user, request_id)
-    await delivery.send_to(ctx.bot, ctx.uow, user, request_id, text, markup)
+    await delivery.send_to(ctx.to_others, ctx.uow, user, request_id, text, markup)
+
+
+async def show_card(ctx: Ctx, user: UserDTO, request_id: int) -> None:
+    """The request card with its buttons, for the staff member who asked for it."""
+    text, markup = await _card(ctx, user, request_id)
+    await delivery.send_to(ctx.to_actor, ctx.uow, user, request_id, text, markup)
 
 
 async def refresh_card(ctx: Ctx, user: UserDTO, request_id: int, message_id: int) -> None:
@@ -84,6 +105,7 @@ async def announce_filed(ctx: Ctx, filed: Filed) -> None:
         when=reader.when(request.first_response_due)
     )
     text += "\n" + _("Anything you send here now goes to this request.")
+    # The client who filed it is answered directly; the assignee is told through the sender.
     sent = await ctx.bot.send_message(
         client.telegram_id, text, reply_markup=main_menu(Actor.of(client))
     )
@@ -95,7 +117,7 @@ async def announce_filed(ctx: Ctx, filed: Filed) -> None:
     await send_card(ctx, filed.assignee, request.id)
     for message in filed.attachments:
         outgoing = relay.Outgoing(message, request, filed.assignee, client)
-        await delivery.deliver(ctx.bot, ctx.i18n, ctx.uow, ctx.clock, ctx.desk, outgoing)
+        await delivery.deliver(ctx.sender, ctx.i18n, ctx.uow, ctx.clock, ctx.desk, outgoing)
 
 
 async def tell_client_status(ctx: Ctx, change: StatusChange) -> None:
@@ -120,7 +142,7 @@ async def tell_client_status(ctx: Ctx, change: StatusChange) -> None:
                 if lifecycle.can_reopen(ctx.desk, request, ctx.clock.now())
                 else None
             )
-    await delivery.send_to(ctx.bot, ctx.uow, client, request.id, text, markup)
+    await delivery.send_to(ctx.to_others, ctx.uow, client, request.id, text, markup)
 
 
 async def tell_assignee(ctx: Ctx, change: StatusChange) -> None:
@@ -133,13 +155,14 @@ async def tell_assignee(ctx: Ctx, change: StatusChange) -> None:
         else:
             text = _("The client closed request {number}.")
         text = text.format(number=change.request.number)
-    await delivery.send_to(ctx.bot, ctx.uow, change.assignee, change.request.id, text)
+    await delivery.send_to(ctx.to_others, ctx.uow, change.assignee, change.request.id, text)
     if change.request.status is RequestStatus.REOPENED:
         await send_card(ctx, change.assignee, change.request.id)
 
 
 async def reopened_by_client(ctx: Ctx, change: StatusChange) -> None:
-    """The client reopened a request: he is asked what is still wrong, its assignee told."""
+    """The client reopened a request: he is asked what is still wrong (directly: it is his
+    update), its assignee told."""
     if change.client is not None:
         with ctx.i18n.use_locale(change.client.locale):
             text = _("Request {number} is reopened. Tell us what is still wrong.")
@@ -170,7 +193,7 @@ async def escalate(ctx: Ctx, given: Given, *, with_card: bool = True) -> None:
                     comment=cards.excerpt(feedback.comment, 1500)
                 )
         request_id = given.request.id if given.request else None
-        await delivery.send_to(ctx.bot, ctx.uow, head, request_id, text)
+        await delivery.send_to(ctx.to_others, ctx.uow, head, request_id, text)
         if request_id is not None and with_card:
             await send_card(ctx, head, request_id)
 
@@ -198,15 +221,17 @@ async def announce_handoff(ctx: Ctx, handed: HandedOff) -> bool:
             ]
         )
         markup = kb.department_card(handed.handoff)
+    card = SendMessage(chat_id=department.chat_id, text=text, reply_markup=markup)
     try:
-        card = await ctx.bot.send_message(department.chat_id, text, reply_markup=markup)
-    except TelegramAPIError as error:
-        logger.warning("Department %s not reachable: %s", department.key, error)
+        card_id = await delivery.send_one(ctx.to_others, card)
+    except delivery.NotDelivered as failure:
+        logger.warning("Department %s not reachable: %s", department.key, failure)
         return False
-    # A reply to the card is an update, like a reply to the "Update" prompt.
-    await relay.link(
-        ctx.uow, chat_id=department.chat_id, message_id=card.message_id, request_id=request.id
-    )
+    if card_id is not None:
+        # A reply to the card is an update, like a reply to the "Update" prompt.
+        await relay.link(
+            ctx.uow, chat_id=department.chat_id, message_id=card_id, request_id=request.id
+        )
     if handed.client is not None:
         client = handed.client
         with ctx.i18n.use_locale(client.locale):
@@ -214,7 +239,7 @@ async def announce_handoff(ctx: Ctx, handed: HandedOff) -> bool:
                 number=request.number,
                 where=cards.handoff_line(handed.handoff, ctx.desk, cards.Reader.of(client)),
             )
-        await delivery.send_to(ctx.bot, ctx.uow, client, request.id, client_text)
+        await delivery.send_to(ctx.to_others, ctx.uow, client, request.id, client_text)
     return True
 
 
@@ -231,7 +256,7 @@ async def tell_department_step(ctx: Ctx, step: DepartmentStep) -> None:
                 "Close it with the client when ready."
             )
         text = text.format(department=html.escape(name), number=step.request.number)
-    await delivery.send_to(ctx.bot, ctx.uow, step.assignee, step.request.id, text)
+    await delivery.send_to(ctx.to_others, ctx.uow, step.assignee, step.request.id, text)
 
 
 def nps_question(i18n: I18n, client: UserDTO) -> SendMessage:

@@ -22,6 +22,7 @@ from bot.dialogs.my_requests.states import MyRequests
 from bot.keyboards import requests as kb
 from bot.keyboards.menu import ASK, CLAIM, FEEDBACK, MY_REQUESTS
 from bot.notify import Ctx, escalate, reopened_by_client
+from bot.outbound import OutboundSender
 from bot.render import cards
 from bot.render.labels import problem_text
 from bot.services import feedback, lifecycle, relay, requests
@@ -146,6 +147,7 @@ async def on_client_message(
     clock: Clock,
     desk: DeskConfig,
     bot: Bot,
+    sender: OutboundSender,
     i18n: I18n,
     state: FSMContext,
 ) -> None:
@@ -172,7 +174,7 @@ async def on_client_message(
     except (NotAllowed, RequestRejected):
         await message.answer(_("Please try again: this request has just changed."))
         return
-    delivered = await delivery.deliver(bot, i18n, uow, clock, desk, outgoing)
+    delivered = await delivery.deliver(sender, i18n, uow, clock, desk, outgoing)
     number = outgoing.request.number
     if delivered:
         await bot.set_message_reaction(
@@ -200,11 +202,12 @@ async def on_mine(
     clock: Clock,
     desk: DeskConfig,
     bot: Bot,
+    sender: OutboundSender,
     i18n: I18n,
     state: FSMContext,
     dialog_manager: DialogManager,
 ) -> None:
-    ctx = Ctx(bot, i18n, uow, clock, desk)
+    ctx = Ctx(bot, sender, i18n, uow, clock, desk)
     action = callback_data.action
     try:
         if action is kb.ClientAction.SWITCH:

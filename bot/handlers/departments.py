@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from bot import delivery
 from bot.keyboards import requests as kb
 from bot.notify import Ctx, tell_department_step
+from bot.outbound import OutboundSender
 from bot.render.labels import problem_text
 from bot.services import handoffs, relay
 from bot.services.clock import Clock
@@ -52,6 +53,7 @@ async def on_department_button(
     clock: Clock,
     desk: DeskConfig,
     bot: Bot,
+    sender: OutboundSender,
     i18n: I18n,
 ) -> None:
     if callback.message is None:
@@ -89,7 +91,7 @@ async def on_department_button(
         message_id=callback.message.message_id,
         reply_markup=kb.department_card(step.handoff),
     )
-    await tell_department_step(Ctx(bot, i18n, uow, clock, desk), step)
+    await tell_department_step(Ctx(bot, sender, i18n, uow, clock, desk), step)
 
 
 async def on_department_reply(
@@ -97,7 +99,7 @@ async def on_department_reply(
     uow: UnitOfWork,
     clock: Clock,
     desk: DeskConfig,
-    bot: Bot,
+    sender: OutboundSender,
     i18n: I18n,
 ) -> None:
     assert message.reply_to_message is not None
@@ -115,7 +117,7 @@ async def on_department_reply(
     except (NotAllowed, RequestRejected):
         await message.reply(_("This hand-off is finished; the update was not passed on."))
         return
-    if await delivery.deliver(bot, i18n, uow, clock, desk, outgoing):
+    if await delivery.deliver(sender, i18n, uow, clock, desk, outgoing):
         await message.reply(_("Passed on to the specialist."))
     else:
         await message.reply(_("Saved; it will reach the specialist as soon as possible."))

@@ -20,6 +20,7 @@ from bot.dialogs.staff_request.states import StaffRequest
 from bot.keyboards import requests as kb
 from bot.keyboards.menu import QUEUE
 from bot.notify import Ctx, refresh_card, tell_client_status
+from bot.outbound import OutboundSender
 from bot.render import cards
 from bot.render.labels import answer_sent, problem_text
 from bot.services import lifecycle, relay, requests
@@ -73,10 +74,11 @@ async def on_card(
     clock: Clock,
     desk: DeskConfig,
     bot: Bot,
+    sender: OutboundSender,
     i18n: I18n,
     dialog_manager: DialogManager,
 ) -> None:
-    ctx = Ctx(bot, i18n, uow, clock, desk)
+    ctx = Ctx(bot, sender, i18n, uow, clock, desk)
     action, request_id = callback_data.action, callback_data.request_id
     try:
         request = await requests.for_staff(uow, actor, request_id)
@@ -97,7 +99,7 @@ async def on_card(
             view = await requests.view(uow, actor, request_id)
             await callback.answer()
             await delivery.send_to(
-                bot,
+                ctx.to_actor,
                 uow,
                 actor.user,
                 request_id,
@@ -145,7 +147,7 @@ async def _show_client(ctx: Ctx, actor: Actor, request_id: int) -> None:
             markup = kb.client_card(request_id)
         except NotAllowed:
             pass
-    await delivery.send_to(ctx.bot, ctx.uow, actor.user, request_id, text, markup)
+    await delivery.send_to(ctx.to_actor, ctx.uow, actor.user, request_id, text, markup)
 
 
 async def _crm_client(uow: UnitOfWork, actor: Actor, user_id: int | None) -> ClientDTO:
@@ -162,7 +164,7 @@ async def on_staff_reply(
     uow: UnitOfWork,
     clock: Clock,
     desk: DeskConfig,
-    bot: Bot,
+    sender: OutboundSender,
     i18n: I18n,
 ) -> None:
     """A reply to a relayed message, a card or a notification answers that request."""
@@ -187,5 +189,5 @@ async def on_staff_reply(
     except RequestRejected as error:
         await message.answer(problem_text(error.problem, desk))
         return
-    delivered = await delivery.deliver(bot, i18n, uow, clock, desk, outgoing)
+    delivered = await delivery.deliver(sender, i18n, uow, clock, desk, outgoing)
     await message.answer(answer_sent(delivered))

@@ -1,17 +1,17 @@
 """Nothing the client sends is lost: failed copies are kept, shown and retried; over-long
-texts are split; a flood gets one polite notice; unsupported content is explained."""
+texts are split; a flood gets one polite notice; unsupported content is explained.
+
+Copies leave through the outbound sender, which retries a Bot API it could not reach with
+growing pauses before it gives up: those stories run on virtual time."""
 
 from __future__ import annotations
 
 import pytest
-from aiogram.exceptions import TelegramNetworkError
-from aiogram.methods import SendMessage
-from sqlalchemy import select
 
-from bot.delivery import redeliver_owed, split_text
-from bot.storage.enums import Role
-from bot.storage.models import RequestMessage
-from tests.support.harness import Harness, Person
+from bot.delivery import split_text
+from tests.flows.conftest import on_virtual_time, with_open_inquiry
+from tests.support.harness import Harness
+from tests.support.telegram_errors import connection_refused
 
 # What each side reads, per language: the client and the specialist speak the same one here.
 TEXT = {
@@ -55,73 +55,54 @@ TEXT = {
     },
 }
 LANGUAGES = pytest.mark.parametrize("language", ["en", "ru"])
-
-
-async def with_open_inquiry(harness: Harness, language: str = "en") -> tuple[Person, Person]:
-    text = TEXT[language]
-    anna = await harness.staff(2001, Role.SPECIALIST, "Anna", language=language)
-    maria = harness.person(3001, first_name=text["maria"], language_code=language)
-    await maria.become_client(language)
-    await maria.send("/ask")
-    await maria.press(text["product"])
-    await maria.send("First question")
-    await maria.press(text["send"])
-    return anna, maria
-
-
-async def stored_messages(harness: Harness) -> list[RequestMessage]:
-    async with harness.app.sessionmaker() as session:
-        return list(await session.scalars(select(RequestMessage).order_by(RequestMessage.id)))
+# The sender tries a message this many times (bot.outbound.OutboundSender) before giving up.
+ATTEMPTS = 5
 
 
 @LANGUAGES
+@on_virtual_time()
 async def test_a_copy_that_fails_is_kept_shown_and_retried(harness: Harness, language: str) -> None:
     text = TEXT[language]
     anna, maria = await with_open_inquiry(harness, language)
-    harness.session.fail_next(
-        "SendMessage", TelegramNetworkError(method=SendMessage(chat_id=1, text="x"), message="down")
-    )
+    harness.session.fail_next("SendMessage", connection_refused(), times=ATTEMPTS)
 
     await maria.send("Are you there?")
 
     assert text["saved"] in maria.last_text()
-    [message] = await stored_messages(harness)
+    [message] = await harness.stored_messages()
     assert message.delivered_at is None and message.attempts == 1 and message.last_error
 
     await anna.press(text["history"])
     assert "⚠️" in anna.last_text()
     assert text["undelivered"] in anna.last_text()
 
-    app = harness.app
-    delivered = await redeliver_owed(app.bot, app.i18n, app.sessionmaker, app.clock, app.desk)
+    delivered = await harness.redeliver_owed()
 
     assert delivered == 1
     assert anna.last_text() == text["header"] + "\nAre you there?"
-    [message] = await stored_messages(harness)
+    [message] = await harness.stored_messages()
     assert message.delivered_at is not None and message.attempts == 2
-    assert await redeliver_owed(app.bot, app.i18n, app.sessionmaker, app.clock, app.desk) == 0
+    assert await harness.redeliver_owed() == 0
 
 
 @LANGUAGES
+@on_virtual_time()
 async def test_an_answer_that_fails_is_kept_the_specialist_told_and_it_is_retried(
     harness: Harness, language: str
 ) -> None:
     text = TEXT[language]
     anna, maria = await with_open_inquiry(harness, language)
-    harness.session.fail_next(
-        "SendMessage", TelegramNetworkError(method=SendMessage(chat_id=1, text="x"), message="down")
-    )
+    harness.session.fail_next("SendMessage", connection_refused(), times=ATTEMPTS)
 
     await anna.send("We have it, 12 pieces.", reply_to=anna.last_message_id())
 
     assert anna.last_text() == text["answer saved"]
-    [message] = await stored_messages(harness)
+    [message] = await harness.stored_messages()
     assert message.side == "staff" and message.delivered_at is None and message.attempts == 1
 
-    app = harness.app
-    assert await redeliver_owed(app.bot, app.i18n, app.sessionmaker, app.clock, app.desk) == 1
+    assert await harness.redeliver_owed() == 1
     assert maria.last_text() == text["answer header"] + "\nWe have it, 12 pieces."
-    [message] = await stored_messages(harness)
+    [message] = await harness.stored_messages()
     assert message.delivered_at is not None
 
 
@@ -152,7 +133,7 @@ async def test_a_flood_gets_one_notice_and_nothing_is_lost(harness: Harness, lan
 
     notices = [t for t in maria.texts()[before:] if text["flood"] in t]
     assert len(notices) == 1
-    assert len(await stored_messages(harness)) == 30
+    assert len(await harness.stored_messages()) == 30
     assert anna.last_text().endswith("message 29")
 
 
@@ -185,7 +166,7 @@ async def test_a_sticker_to_the_specialist_is_explained(harness: Harness, langua
     }
     await maria.send_content(sticker=sticker)
     assert TEXT[language]["sticker"] in maria.last_text()
-    assert await stored_messages(harness) == []
+    assert await harness.stored_messages() == []
 
 
 @LANGUAGES
@@ -202,4 +183,4 @@ async def test_a_voice_message_and_a_location_reach_the_specialist(
     assert len(copies) == 2
     assert copies[0].request.caption == header
     assert header in anna.texts()[-1]  # a location has no caption: a header
-    assert [m.content_type for m in await stored_messages(harness)] == ["voice", "location"]
+    assert [m.content_type for m in await harness.stored_messages()] == ["voice", "location"]

@@ -12,8 +12,9 @@ from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
 from sqlalchemy import select
 
 from bot.app import App
+from bot.delivery import redeliver_owed
 from bot.storage.enums import Role
-from bot.storage.models import User
+from bot.storage.models import RequestMessage, User
 from bot.storage.uow import UnitOfWork
 from tests.support.recording_session import Call, RecordingSession
 from tests.support.updates import callback_query, private_content, private_message
@@ -221,6 +222,16 @@ class Harness:
         )
         await self.app.dispatcher.feed_update(self.app.bot, update)
         return self.session.calls[before:]
+
+    async def redeliver_owed(self) -> int:
+        """One pass of the bot's RedeliveryLoop: owed copies go again, through its sender."""
+        app = self.app
+        return await redeliver_owed(app.sender, app.i18n, app.sessionmaker, app.clock, app.desk)
+
+    async def stored_messages(self) -> list[RequestMessage]:
+        """What the relay stored of the conversations, oldest first."""
+        async with self.app.sessionmaker() as session:
+            return list(await session.scalars(select(RequestMessage).order_by(RequestMessage.id)))
 
     async def stored_user(self, telegram_id: int) -> User | None:
         async with self.app.sessionmaker() as session:

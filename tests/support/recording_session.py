@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+from collections import defaultdict, deque
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +40,7 @@ class Call:
     method: str
     request: TelegramMethod[Any]
     result: Any = None
+    at: float = 0.0  # the event loop's time when it was made (virtual in some tests)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.request, name)
@@ -48,7 +51,7 @@ class RecordingSession(BaseSession):
         super().__init__()
         self.calls: list[Call] = []
         self._message_ids = itertools.count(1000)
-        self._failures: dict[str, Exception] = {}
+        self._failures: defaultdict[str, deque[Exception]] = defaultdict(deque)
         # What downloading a file yields, by its file id (see add_file).
         self.files: dict[str, bytes] = {}
 
@@ -56,17 +59,17 @@ class RecordingSession(BaseSession):
         """Downloading the file `file_id` (getFile, then its URL) yields `content`."""
         self.files[file_id] = content
 
-    def fail_next(self, method: str, exception: Exception) -> None:
-        """The next call of `method` (e.g. "EditMessageText") raises `exception`."""
-        self._failures[method] = exception
+    def fail_next(self, method: str, exception: Exception, *, times: int = 1) -> None:
+        """The next `times` calls of `method` (e.g. "EditMessageText") raise `exception`."""
+        self._failures[method].extend([exception] * times)
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
     ) -> Any:
-        call = Call(type(method).__name__, method)
+        call = Call(type(method).__name__, method, at=asyncio.get_running_loop().time())
         self.calls.append(call)
-        if (failure := self._failures.pop(call.method, None)) is not None:
-            raise failure
+        if self._failures[call.method]:
+            raise self._failures[call.method].popleft()
         call.result = self._answer(method)
         return call.result
 

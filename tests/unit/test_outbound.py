@@ -1,20 +1,17 @@
 """The outbound sender keeps Telegram's limits in every window, keeps each chat's order, waits
 out 429s, retries only what never reached Telegram and reports a blocked user once.
 
-Every story runs on an event loop whose clock is virtual: when all tasks wait for a timer, time
-jumps to it. aiolimiter reads the loop's clock, so the sender's pacing is measured exactly and
-nothing sleeps for real."""
+Every story runs on an event loop whose clock is virtual (tests/support/virtual_time.py): when
+all tasks wait for a timer, time jumps to it. aiolimiter reads the loop's clock, so the
+sender's pacing is measured exactly and nothing sleeps for real."""
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
-import functools
 import itertools
-import math
-import selectors
 from collections import defaultdict, deque
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,11 +28,17 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.methods import SendMessage, TelegramMethod
-from aiohttp import ClientConnectorError, ServerDisconnectedError
-from aiohttp.client_reqrep import ConnectionKey
+from aiohttp import ServerDisconnectedError
 
 from bot.outbound import Limits, OutboundSender, Outcome, SendResult
 from tests.support.recording_session import RecordingSession
+from tests.support.telegram_errors import (
+    blocked_by_user,
+    connection_refused,
+    flood_wait,
+    timed_out,
+)
+from tests.support.virtual_time import VirtualTimeLoop, virtual_time
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawA"
 ANNA, BORIS, VERA = 501, 502, 503
@@ -44,56 +47,6 @@ EPSILON = 1e-9  # float noise of the virtual clock, far below its 1 µs step
 JITTER = Limits().jitter
 SECOND = 1 + JITTER  # the windows the sender keeps, widened by the network's jitter
 MINUTE = 60 + JITTER
-
-
-# --- virtual time ----------------------------------------------------------------------------
-class _JumpingSelector(selectors.DefaultSelector):
-    """Instead of blocking until the next timer, moves the clock to it, in whole microseconds
-    rounded up, plus `late_by` (a real loop wakes a little late). Every turn of the loop takes
-    a microsecond, as it would for real: a timer set a hair away from now (aiolimiter's float
-    arithmetic makes some) then still comes due."""
-
-    def __init__(self, late_by: float) -> None:
-        super().__init__()
-        self.microseconds = 0
-        self._late_by = math.ceil(late_by * 1_000_000)
-
-    def select(self, timeout: float | None = None) -> list[Any]:
-        if timeout is None:
-            raise RuntimeError("every task waits and no timer is set: the story would hang")
-        jump = math.ceil(timeout * 1_000_000)
-        self.microseconds += jump + self._late_by if jump else 1
-        return super().select(0)
-
-
-class VirtualTimeLoop(asyncio.SelectorEventLoop):
-    def __init__(self, late_by: float = 0.0) -> None:
-        self._jumping = _JumpingSelector(late_by)
-        super().__init__(self._jumping)
-
-    def time(self) -> float:
-        return self._jumping.microseconds / 1_000_000
-
-    def hold_up(self, seconds: float) -> None:
-        """The loop is held up (a long garbage collection): time passes, nothing else runs."""
-        self._jumping.microseconds += math.ceil(seconds * 1_000_000)
-
-
-def virtual_time(
-    story: Callable[..., Coroutine[Any, Any, None]] | None = None, *, late_by: float = 0.0
-) -> Any:
-    """Runs an async test on a VirtualTimeLoop (pytest-asyncio's loops keep real time);
-    `@virtual_time(late_by=0.001)` makes every timer fire a millisecond late."""
-
-    def wrap(story: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-        @functools.wraps(story)
-        def run(*args: Any, **kwargs: Any) -> None:
-            with asyncio.Runner(loop_factory=lambda: VirtualTimeLoop(late_by)) as runner:
-                runner.run(story(*args, **kwargs))
-
-        return run
-
-    return wrap if story is None else wrap(story)
 
 
 def now() -> float:
@@ -161,29 +114,11 @@ class Telegram(RecordingSession):
 
 
 def too_many_requests(retry_after: int) -> Failure:
-    return lambda method: TelegramRetryAfter(
-        method, f"Too Many Requests: retry after {retry_after}", retry_after
-    )
+    return lambda method: flood_wait(retry_after, method)
 
 
 def bad_gateway(method: TelegramMethod[Any]) -> Exception:
     return TelegramServerError(method, "Bad Gateway")
-
-
-def connection_refused(method: TelegramMethod[Any]) -> Exception:
-    """What aiogram raises when aiohttp could not even connect."""
-    key = ConnectionKey("api.telegram.org", 443, True, True, None, None, None)
-    cause = ClientConnectorError(key, ConnectionRefusedError(111, "Connection refused"))
-    error = TelegramNetworkError(method, f"ClientConnectorError: {cause}")
-    error.__cause__ = cause
-    return error
-
-
-def timed_out(method: TelegramMethod[Any]) -> Exception:
-    """What aiogram raises when the answer did not come in time: the request may have arrived."""
-    error = TelegramNetworkError(method, "Request timeout error")
-    error.__cause__ = TimeoutError()
-    return error
 
 
 def connection_dropped(method: TelegramMethod[Any]) -> Exception:
@@ -194,10 +129,6 @@ def connection_dropped(method: TelegramMethod[Any]) -> Exception:
 
 def garbled_answer(method: TelegramMethod[Any]) -> Exception:
     return ClientDecodeError("Failed to decode object", ValueError("not JSON"), "<html>")
-
-
-def blocked_by_user(method: TelegramMethod[Any]) -> Exception:
-    return TelegramForbiddenError(method, "Forbidden: bot was blocked by the user")
 
 
 def chat_not_found(method: TelegramMethod[Any]) -> Exception:

@@ -13,7 +13,7 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.dialogs.queue.states import Queue
 from bot.dialogs.widgets import choice
-from bot.notify import Ctx, send_card
+from bot.notify import Ctx, show_card
 from bot.render import cards
 from bot.services import requests
 from bot.services.actors import Actor
@@ -60,7 +60,7 @@ async def on_item(callback: CallbackQuery, _w: Any, manager: DialogManager, item
         await callback.answer(stale_button(), show_alert=True)
         return
     await callback.answer()
-    await send_card(Ctx.of(data), data["actor"].user, int(item))
+    await show_card(Ctx.of(data), data["actor"].user, int(item))
 
 
 async def on_prev(_c: CallbackQuery, _b: Button, manager: DialogManager) -> None:

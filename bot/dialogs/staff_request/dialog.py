@@ -22,7 +22,7 @@ from bot import delivery
 from bot.dialogs.calendar import LocalCalendar
 from bot.dialogs.staff_request.states import StaffRequest
 from bot.dialogs.widgets import choice, expect_buttons, expect_text
-from bot.notify import Ctx, announce_handoff, send_card, tell_client_status
+from bot.notify import Ctx, announce_handoff, show_card, tell_client_status
 from bot.render import cards
 from bot.render.labels import answer_sent, problem_text, status_action
 from bot.services import handoffs, lifecycle, relay, requests
@@ -98,7 +98,7 @@ async def on_reply(message: Message, _w: Any, manager: DialogManager) -> None:
         await _refuse(message, manager, error)
         await manager.done()
         return
-    delivered = await delivery.deliver(ctx.bot, ctx.i18n, ctx.uow, ctx.clock, ctx.desk, outgoing)
+    delivered = await delivery.deliver(ctx.sender, ctx.i18n, ctx.uow, ctx.clock, ctx.desk, outgoing)
     await manager.done()
     await message.answer(answer_sent(delivered))
 
@@ -135,7 +135,7 @@ async def _apply_status(
         await event.answer(_("Status changed."))
     await manager.done()
     await tell_client_status(ctx, change)
-    await send_card(ctx, data["actor"].user, change.request.id)
+    await show_card(ctx, data["actor"].user, change.request.id)
 
 
 async def on_comment(message: Message, _w: Any, manager: DialogManager) -> None:
@@ -209,7 +209,7 @@ async def _hand_off(callback: CallbackQuery, manager: DialogManager, due: dateti
                 "Please make sure the bot is a member of it, and tell the department yourself."
             ),
         )
-    await send_card(ctx, data["actor"].user, handed.request.id)
+    await show_card(ctx, data["actor"].user, handed.request.id)
 
 
 def _cancel() -> Cancel:
