@@ -1,5 +1,5 @@
-"""Buttons of a delivered reminder: Done, Snooze and its choices, the client's card and
-the note flow for his outcome."""
+"""Buttons of a delivered reminder: Done, Snooze and its choices, the deal, the client's
+card and the note flow for his outcome."""
 
 from __future__ import annotations
 
@@ -43,6 +43,9 @@ def reminder(item: ReminderDTO) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("✅ Done"), callback_data=_data(ReminderAction.DONE, item))
     builder.button(text=_("💤 Snooze"), callback_data=_data(ReminderAction.SNOOZE, item))
+    if item.deal_id is not None:
+        # A deal's next step: the deal is where it is done.
+        builder.button(text=_("💼 Open the deal"), callback_data=_data(ReminderAction.DEAL, item))
     if item.client_id is not None:
         builder.button(text=_("📇 Open client"), callback_data=_data(ReminderAction.CLIENT, item))
         builder.button(text=_("📝 Log outcome"), callback_data=_data(ReminderAction.OUTCOME, item))

@@ -30,6 +30,8 @@ def reminder(due: Due, reader: Reader, *, now: datetime) -> str:
     lines = [_("⏰ <b>Reminder</b>"), excerpt(item.text, TEXT_EXCERPT)]
     if client is not None:
         lines.append("👤 " + html.escape(client.title))
+    if due.deal is not None:
+        lines.append("💼 " + html.escape(due.deal.title))
     if late:
         lines.append(
             _("⌛ It was due {when}: the bot could not send it on time.").format(

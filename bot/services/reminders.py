@@ -90,19 +90,53 @@ async def follow_next_step(uow: UnitOfWork, clock: Clock, client: ClientDTO) -> 
     leaves none (the card still shows it)."""
     now = clock.now()
     await uow.reminders.cancel_following(client.id, now=now)
-    due_at, text = client.next_step_at, (client.next_step or "").strip()
-    if client.owner_id is None or due_at is None or not text or due_at <= now:
+    await _follow(uow, now, client.owner_id, client.id, client.next_step, client.next_step_at)
+
+
+async def follow_deal_next_step(uow: UnitOfWork, clock: Clock, deal: DealDTO) -> None:
+    """Keeps one reminder on an open deal's next step, for the deal's owner, as for a
+    client's next step. A won or lost deal has none: there is no next step to remind of
+    (reopening the deal brings it back while its time is still ahead)."""
+    now = clock.now()
+    await uow.reminders.cancel_following_deal(deal.id, now=now)
+    if deal.stage.is_open:
+        await _follow(
+            uow, now, deal.owner_id, deal.client_id, deal.next_step, deal.next_step_at, deal.id
+        )
+
+
+async def follow_deals_of(uow: UnitOfWork, clock: Clock, client_id: int) -> None:
+    """The client's open deals went to another owner: their next steps' reminders follow."""
+    for deal in await uow.deals.of_client(client_id):
+        if deal.stage.is_open:
+            await follow_deal_next_step(uow, clock, deal)
+
+
+async def _follow(
+    uow: UnitOfWork,
+    now: datetime,
+    owner_id: int | None,
+    client_id: int,
+    step: str | None,
+    due_at: datetime | None,
+    deal_id: int | None = None,
+) -> None:
+    """The reminder of a next step, unless it has no owner, no text, no time, or a time
+    already past or absurdly far ahead."""
+    text = (step or "").strip()
+    if owner_id is None or due_at is None or not text or due_at <= now:
         return
     if due_at > now + MAX_AHEAD:
         return
     await uow.reminders.add(
-        owner_id=client.owner_id,
-        client_id=client.id,
+        owner_id=owner_id,
+        client_id=client_id,
         text=text[:MAX_TEXT],
         due_at=due_at,
         recurrence=Recurrence.ONCE,
         now=now,
         origin=ReminderOrigin.NEXT_STEP,
+        deal_id=deal_id,
     )
 
 
@@ -182,14 +216,21 @@ async def claim_due(uow: UnitOfWork, clock: Clock, *, limit: int = 100) -> list[
     several schedulers run. One whose sender died mid-way is claimed again after LEASE."""
     now = clock.now()
     claimed = await uow.reminders.claim_due(now, stale_before=now - LEASE, limit=limit)
+    # Their owners and clients in two queries: a big batch must not stall the event loop
+    # (and with it the sender) with one query per reminder.
+    owners = await uow.users.many(reminder.owner_id for reminder in claimed)
+    about = {
+        client.id: client
+        for client in await uow.clients.many(r.client_id for r in claimed if r.client_id)
+    }
     due = []
     for reminder in claimed:
-        owner = await uow.users.get(reminder.owner_id)
+        owner = owners.get(reminder.owner_id)
         if owner is None or not owner.role.is_staff:
             # He left the team: nobody is left to remind.
             await uow.reminders.set_status(reminder.id, ReminderStatus.CANCELLED, now=now)
             continue
-        client = await uow.clients.get(reminder.client_id) if reminder.client_id else None
+        client = about.get(reminder.client_id) if reminder.client_id else None
         deal = await uow.deals.get(reminder.deal_id) if reminder.deal_id else None
         if not _still_holds(reminder, client, deal):
             await uow.reminders.set_status(reminder.id, ReminderStatus.CANCELLED, now=now)
@@ -225,6 +266,9 @@ def _still_holds(reminder: ReminderDTO, client: ClientDTO | None, deal: DealDTO 
         return _still_silent(reminder, client)
     if reminder.origin is ReminderOrigin.DEAL_STUCK:
         return _still_stuck(reminder, deal)
+    if reminder.origin is ReminderOrigin.NEXT_STEP and reminder.deal_id is not None:
+        # A deal's next step is cancelled when it is won or lost; this catches any other way.
+        return deal is not None and deal.stage.is_open
     return True
 
 

@@ -3,17 +3,20 @@ context, and refusing bad input or a stale/forged button."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
 from aiogram_dialog import DialogManager
 
 from bot.dialogs.context import actor as actor
 from bot.dialogs.context import clock as clock
 from bot.dialogs.context import settings as settings
 from bot.dialogs.context import uow as uow
+from bot.dialogs.deals.states import Deals
 from bot.render.crm_labels import client_problem_text
-from bot.services.errors import ClientRejected
+from bot.services.errors import ClientRejected, NotAllowed
 from bot.texts import stale_button
 
 # dialog_data keys; DEAL_ID and CLIENT_ID are also the start_data keys of `deal` and `new`.
@@ -61,3 +64,22 @@ async def refuse(event: CallbackQuery | Message, error: Exception) -> None:
         await event.answer(text or stale_button(), show_alert=True)
     else:
         await event.answer(text or stale_button())
+
+
+async def save_edit(
+    event: CallbackQuery | Message, manager: DialogManager, save: Callable[[], Awaitable[object]]
+) -> None:
+    """Runs an edit of the deal, then shows the deal; bad input is explained (the window
+    asks again), a deal no longer his closes the dialog."""
+    try:
+        await save()
+    except ClientRejected as error:
+        await refuse(event, error)
+        return
+    except NotAllowed as error:
+        await refuse(event, error)
+        await manager.done()
+        return
+    if isinstance(event, CallbackQuery):
+        await event.answer(_("Saved."))
+    await manager.switch_to(Deals.deal)

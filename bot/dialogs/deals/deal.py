@@ -156,30 +156,24 @@ async def edit_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
         "field_close": _("Expected close"),
         "field_probability": _("Probability"),
         "field_terms": _("Special terms"),
+        "field_next_step": _("Next step"),
         "clear": _("🗑 Clear"),
         "back": _("⬅️ Back"),
     }
 
 
 async def _edit(event: CallbackQuery | Message, manager: DialogManager, **changes: Any) -> None:
-    try:
-        await deals.edit(
+    await common.save_edit(
+        event,
+        manager,
+        lambda: deals.edit(
             common.uow(manager),
             common.actor(manager),
             common.clock(manager),
             common.deal_id(manager),
             **changes,
-        )
-    except ClientRejected as error:
-        await common.refuse(event, error)
-        return
-    except NotAllowed as error:
-        await common.refuse(event, error)
-        await manager.done()
-        return
-    if isinstance(event, CallbackQuery):
-        await event.answer(_("Saved."))
-    await manager.switch_to(Deals.deal)
+        ),
+    )
 
 
 async def on_title(message: Message, _w: Any, manager: DialogManager) -> None:
@@ -291,6 +285,7 @@ def windows() -> list[Window]:
                 SwitchTo(Format("{field_close}"), id="e_close", state=Deals.edit_close),
                 SwitchTo(Format("{field_probability}"), id="e_prob", state=Deals.edit_probability),
                 SwitchTo(Format("{field_terms}"), id="e_terms", state=Deals.edit_terms),
+                SwitchTo(Format("{field_next_step}"), id="e_step", state=Deals.edit_next_step),
             ),
             back_to_deal,
             expect_buttons(),

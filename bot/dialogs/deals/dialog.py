@@ -1,7 +1,8 @@
 """Deals and the pipeline (see the modules for each part):
 - `pipeline`: stages with counts and amounts, a stage's deals, a new deal for a found client;
 - `new`: a new deal on a client, question by question;
-- `deal`: one deal, its moves and edits.
+- `deal`: one deal, its moves and edits;
+- `next_step`: the deal's next step and its day, from the deal's Edit menu.
 
 Entry states and their start data: Deals.pipeline (none), Deals.new ({"client_id"}),
 Deals.deal ({"deal_id"}); started from a client's card, Back and Cancel return to it."""
@@ -13,7 +14,7 @@ from typing import Any
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager
 
-from bot.dialogs.deals import common, deal, new, pipeline
+from bot.dialogs.deals import common, deal, new, next_step, pipeline
 from bot.dialogs.deals.states import Deals
 from bot.services.crm import access, deals
 from bot.services.errors import NotAllowed
@@ -32,6 +33,8 @@ DEAL_STATES = frozenset(
         Deals.edit_close,
         Deals.edit_probability,
         Deals.edit_terms,
+        Deals.edit_next_step,
+        Deals.edit_next_step_day,
     }
 )
 
@@ -62,6 +65,7 @@ def dialog() -> Dialog:
         *pipeline.windows(),
         *new.windows(),
         *deal.windows(),
+        *next_step.windows(),
         on_start=_on_start,
         on_process_result=_check,
     )

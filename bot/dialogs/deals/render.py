@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
@@ -43,6 +44,18 @@ def day(value: date | None, locale: str) -> str:
 
 def percent(value: int | None, locale: str) -> str:
     return "—" if value is None else format_percent(value / 100, locale=locale)
+
+
+def next_step(deal: DealDTO, reader: Actor) -> str | None:
+    """The step and its day in the reader's zone, e.g. "Send the offer · Nov 30, 2026",
+    escaped; None without one."""
+    if deal.next_step is None:
+        return None
+    step = html.escape(deal.next_step)
+    if deal.next_step_at is None:
+        return step
+    local = deal.next_step_at.astimezone(ZoneInfo(reader.timezone)).date()
+    return f"{step} · {day(local, reader.locale)}"
 
 
 def person(user: UserDTO | None) -> str:
@@ -124,6 +137,9 @@ def deal_card(view: DealView, actor: Actor) -> str:
     ]
     if deal.special_terms:
         lines.append(_("Special terms: {terms}").format(terms=html.escape(deal.special_terms)))
+    step = next_step(deal, actor)
+    if step is not None:
+        lines.append(_("Next step: {step}").format(step=step))
     if deal.stage is DealStage.LOST and deal.lost_reason:
         lines.append(
             _("Reason for the loss: {reason}").format(reason=html.escape(deal.lost_reason))

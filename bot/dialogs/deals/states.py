@@ -28,3 +28,6 @@ class Deals(StatesGroup):
     edit_close = State()
     edit_probability = State()
     edit_terms = State()
+    # The next step: what, then a day in the calendar or none.
+    edit_next_step = State()
+    edit_next_step_day = State()

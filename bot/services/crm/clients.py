@@ -280,6 +280,7 @@ async def update(
     mirrored = {key: changed[key] for key in USER_MIRRORED if key in changed}
     if "owner_id" in changed:
         await uow.deals.hand_over_open(client.id, changed["owner_id"], now=now)
+        await reminders.follow_deals_of(uow, clock, client.id)
     if mirrored and client.user_id is not None:
         await uow.users.update(
             client.user_id, now=now, **{k: _plain(v) for k, v in mirrored.items()}

@@ -5,13 +5,18 @@ a deal of someone else's client is answered like a missing one (NotAllowed). The
 owner is the client's owner when it is made (the author's, for a client without one); the
 pipeline counts deals by that owner.
 
-Every creation, stage change and edit is one DEAL entry on the client's timeline and one
-audit record. The timeline entry's `text` is the deal's title, a lost deal's reason is its
-`outcome`, and its JSON `details` are
+Every creation, stage change and edit (the next step too) is one DEAL entry on the
+client's timeline and one audit record. The timeline entry's `text` is the deal's title, a
+lost deal's reason is its `outcome`, and its JSON `details` are
   {"deal_id", "title", "event": "created" | "stage" | "edited", and
    for "created": "stage", "amount_minor", "currency";
    for "stage": "from", "to", "reason" (None unless lost);
-   for "edited": "field", "from", "to" (an amount as {"amount_minor", "currency"})}.
+   for "edited": "field", "from", "to" (an amount as {"amount_minor", "currency"}, a next
+   step's moment as ISO text)}.
+
+A deal's next step is what to do next and maybe on which day; a day becomes one reminder
+for the deal's owner at 09:00 of his time zone (reminders.follow_deal_next_step), replaced
+when the step changes, gone when it is cleared or the deal is won or lost.
 
 Winning a deal makes the client active (through `clients.update`, so that change is on the
 timeline too): someone who signed a contract is a client the company works with now.
@@ -34,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_date_format
 
+from bot.services import reminders
 from bot.services.actors import Actor
 from bot.services.clock import Clock
 from bot.services.crm import access, clients, money
@@ -44,6 +50,8 @@ from bot.storage.uow import UnitOfWork
 
 MAX_TITLE = 256
 MAX_TEXT = 4000
+# A next step is as long as one on a note or a card may be.
+MAX_NEXT_STEP = clients.TEXT_FIELDS["next_step"]
 # What a deal at each stage usually comes to, used until the specialist gives his own.
 STAGE_PROBABILITY = {
     DealStage.NEW: 10,
@@ -165,8 +173,8 @@ def parse_date(text: str, locale: str) -> date:
 
 
 def check_close(day: date | None, today: date) -> date | None:
-    """An expected close date cannot lie in the past: a deal that should have closed is
-    moved on, won or lost, not planned backwards."""
+    """An expected close date, or a next step's day, cannot lie in the past: a deal that
+    should have closed is moved on, won or lost, not planned backwards."""
     if day is not None and day < today:
         raise ClientRejected(ClientProblem.PAST_DATE)
     return day
@@ -279,6 +287,8 @@ async def move(
         {"from": deal.stage.value, "to": stage.value, "reason": lost_reason},
         outcome=lost_reason,
     )
+    if stage.is_open != deal.stage.is_open:
+        await reminders.follow_deal_next_step(uow, clock, moved)
     if stage is DealStage.WON:
         await _client_won(uow, actor, clock, client)
     return moved
@@ -324,6 +334,52 @@ async def edit(
                 {"amount_minor": deal.amount_minor, "currency": deal.currency},
                 {"amount_minor": minor, "currency": currency},
             )
+    return await _save_edits(uow, clock, deal, author_id, values, recorded)
+
+
+async def set_next_step(
+    uow: UnitOfWork,
+    actor: Actor,
+    clock: Clock,
+    deal_id: int,
+    step: str | None,
+    day: date | None = None,
+) -> DealDTO:
+    """Sets what is to be done next on the deal, and maybe on which day (at MORNING in the
+    owner's time zone: that is when he is reminded). An empty step clears it with its day;
+    a day before the actor's today is ClientRejected(PAST_DATE). Whoever may edit the deal
+    may set it; each changed part is one "edited" entry, and the reminder follows."""
+    deal, _client = await _deal_for(uow, actor, deal_id)
+    author_id = access.require_staff(actor)
+    text = clients.clean_text(step, MAX_NEXT_STEP)
+    moment = None
+    if text is not None and day is not None:
+        check_close(day, today(clock, actor))
+        owner = await uow.users.find(deal.owner_id)
+        moment = reminders.at_local(day, reminders.MORNING, (owner or actor).timezone)
+    values: dict[str, Any] = {}
+    recorded: dict[str, tuple[Any, Any]] = {}
+    if text != deal.next_step:
+        values["next_step"] = text
+        recorded["next_step"] = (deal.next_step, text)
+    if moment != deal.next_step_at:
+        values["next_step_at"] = moment
+        recorded["next_step_at"] = (_iso(deal.next_step_at), _iso(moment))
+    edited = await _save_edits(uow, clock, deal, author_id, values, recorded)
+    if values:
+        await reminders.follow_deal_next_step(uow, clock, edited)
+    return edited
+
+
+async def _save_edits(
+    uow: UnitOfWork,
+    clock: Clock,
+    deal: DealDTO,
+    author_id: int,
+    values: dict[str, Any],
+    recorded: dict[str, tuple[Any, Any]],
+) -> DealDTO:
+    """Stores the changed values, each recorded field with its old and new value."""
     if not values:
         return deal
     now = clock.now()
@@ -380,7 +436,7 @@ async def _record(
     )
 
 
-def _iso(day: date | None) -> str | None:
+def _iso(day: date | datetime | None) -> str | None:
     return day.isoformat() if day else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.dto import ReminderDTO
@@ -179,11 +179,21 @@ class ReminderRepository:
         return [to_dto(row) for row in rows]
 
     async def cancel_following(self, client_id: int, *, now: datetime) -> None:
-        """Cancels the client's reminders that follow his card's next step."""
+        """Cancels the client's reminders that follow his card's next step (those that
+        follow one of his deals' next steps are the deal's)."""
+        await self._cancel_next_steps(
+            now, Reminder.client_id == client_id, Reminder.deal_id.is_(None)
+        )
+
+    async def cancel_following_deal(self, deal_id: int, *, now: datetime) -> None:
+        """Cancels the reminders that follow the deal's next step."""
+        await self._cancel_next_steps(now, Reminder.deal_id == deal_id)
+
+    async def _cancel_next_steps(self, now: datetime, *which: ColumnElement[bool]) -> None:
         await self._session.execute(
             update(Reminder)
             .where(
-                Reminder.client_id == client_id,
+                *which,
                 Reminder.origin == ReminderOrigin.NEXT_STEP.value,
                 Reminder.status.in_(ACTIVE),
             )
