@@ -25,8 +25,10 @@ from aiogram_dialog import setup_dialogs
 from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.absence_cover import AbsenceCover
 from bot.config import Settings
 from bot.delivery import RedeliveryLoop, redeliver_owed
+from bot.dialogs.absence.dialog import dialog as absence_dialog
 from bot.dialogs.beside import SparingMessageManager
 from bot.dialogs.client_card.dialog import dialog as client_card_dialog
 from bot.dialogs.clients.dialog import dialog as clients_dialog
@@ -199,6 +201,7 @@ def build_dispatcher(
         note_dialog(),
         new_reminder_dialog(),
         my_reminders_dialog(),
+        absence_dialog(),
         # Outside any dialog: a shared contact, a forwarded message or a .vcf from staff.
         crm_intake.router(),
         client_desk.relay_router(),
@@ -297,6 +300,7 @@ def create_app(
         delivery,
         sla_alerts,
         request_jobs,
+        AbsenceCover(sender, i18n, sessionmaker, clock),
         interval_seconds=settings.reminder_interval_seconds,
         grace_seconds=min(5.0, settings.shutdown_grace_seconds),
     )

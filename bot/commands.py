@@ -36,6 +36,7 @@ NOTE = ("note", N_("Log a meeting or call"))
 DEALS = ("deals", N_("Deals and pipeline"))
 REMIND = ("remind", N_("Set a reminder: /remind tomorrow 10 call Ivan"))
 REMINDERS = ("reminders", N_("My reminders"))
+AWAY = ("away", N_("Absence: who covers for me, and when"))
 IMPORT = ("import", N_("Import clients from CSV or Excel"))
 EXPORT = ("export", N_("Export clients to Excel and CSV"))
 
@@ -59,6 +60,7 @@ def staff_entries(actor: Actor) -> tuple[tuple[str, str], ...]:
         DEALS,
         REMIND,
         REMINDERS,
+        AWAY,
         IMPORT,
         EXPORT,
         HELP,

@@ -1,6 +1,6 @@
-"""Timed jobs (APScheduler 3): reminders, digests, nudges, request deadlines. They run
-in the bot process, or alone in `python -m bot scheduler` beside bot workers that run without
-them (SCHEDULER_IN_BOT=false). Jobs call services with a fresh session each; two schedulers
+"""Timed jobs (APScheduler 3): reminders, digests, nudges, request deadlines, absence cover.
+They run in the bot process, or alone in `python -m bot scheduler` beside bot workers that run
+without them (SCHEDULER_IN_BOT=false). Jobs call services with a fresh session each; two schedulers
 on one database never send a reminder twice (see RemindersRepository.claim_due)."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.absence_cover import AbsenceCover
 from bot.outbound import OutboundSender
 from bot.reminding import ReminderDelivery
 from bot.request_jobs import RequestJobs
@@ -25,12 +26,15 @@ DIGEST_MINUTES = 2
 SLA_SECONDS = 60
 # Waiting-for-client reminders, closing expired resolved requests, NPS questions.
 REQUEST_JOBS_MINUTES = 5
+# Absences begin and end at midnight: their cover is taken up and given back within this.
+ABSENCE_SECONDS = 60
 
 
 def build_scheduler(
     reminders: ReminderDelivery,
     sla_alerts: SlaAlerts,
     request_jobs: RequestJobs,
+    absence_cover: AbsenceCover,
     interval_seconds: float,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)
@@ -40,6 +44,7 @@ def build_scheduler(
         ("nudges", reminders.plan_nudges, NUDGE_MINUTES * 60),
         ("sla", sla_alerts.run_once, SLA_SECONDS),
         ("requests", request_jobs.run_once, REQUEST_JOBS_MINUTES * 60),
+        ("absences", absence_cover.run_once, ABSENCE_SECONDS),
     )
     for job_id, job, seconds in jobs:
         scheduler.add_job(
@@ -66,13 +71,16 @@ class TimedJobs:
         reminders: ReminderDelivery,
         sla_alerts: SlaAlerts,
         request_jobs: RequestJobs,
+        absence_cover: AbsenceCover,
         *,
         interval_seconds: float,
         grace_seconds: float,
     ) -> None:
         self._sender = sender
         self._reminders = reminders
-        self._scheduler = build_scheduler(reminders, sla_alerts, request_jobs, interval_seconds)
+        self._scheduler = build_scheduler(
+            reminders, sla_alerts, request_jobs, absence_cover, interval_seconds
+        )
         self._grace = grace_seconds
 
     def start(self) -> None:

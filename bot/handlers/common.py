@@ -62,6 +62,7 @@ def help_text(actor: Actor) -> str:
         lines.append(
             _("/remind: set a reminder, e.g. /remind tomorrow at 10 call Ivan; /reminders: yours")
         )
+        lines.append(_("/away: plan an absence and who covers for you meanwhile"))
         lines.append(_("/import and /export: clients from and to CSV or Excel"))
         lines.append(_("In any chat, type my @username and a name to share a client's card."))
     else:

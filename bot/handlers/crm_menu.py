@@ -8,12 +8,13 @@ from aiogram.fsm.state import State
 from aiogram.types import Message
 from aiogram_dialog import DialogManager, StartMode
 
+from bot.dialogs.absence.states import Absence
 from bot.dialogs.clients.states import Clients
 from bot.dialogs.deals.states import Deals
 from bot.dialogs.lead.states import Lead
 from bot.dialogs.note.states import Note
 from bot.dialogs.reminder.states import MyReminders
-from bot.keyboards.menu import CLIENTS, DEALS, NEW_LEAD, NOTE, REMINDERS
+from bot.keyboards.menu import ABSENCE, CLIENTS, DEALS, NEW_LEAD, NOTE, REMINDERS
 from bot.services.actors import Actor
 from bot.texts import unknown_command
 
@@ -26,6 +27,7 @@ def router() -> Router:
         ("note", NOTE, Note.client),
         ("deals", DEALS, Deals.pipeline),
         ("reminders", REMINDERS, MyReminders.list),
+        ("away", ABSENCE, Absence.list),
     ):
         r.message.register(_opener(state), Command(command))
         r.message.register(_opener(state), F.text == label)

@@ -23,6 +23,7 @@ NEW_LEAD = __("➕ New lead")
 NOTE = __("📝 Note")
 DEALS = __("💼 Deals")
 REMINDERS = __("⏰ Reminders")
+ABSENCE = __("🏖 Absence")
 
 
 def main_menu(actor: Actor) -> ReplyKeyboardMarkup:
@@ -34,7 +35,7 @@ def main_menu(actor: Actor) -> ReplyKeyboardMarkup:
     else:
         rows.append([KeyboardButton(text=str(ASK)), KeyboardButton(text=str(CLAIM))])
         rows.append([KeyboardButton(text=str(MY_REQUESTS)), KeyboardButton(text=str(FEEDBACK))])
-    staff_row = []
+    staff_row = [KeyboardButton(text=str(ABSENCE))] if actor.role.is_staff else []
     if can(actor, Permission.INVITE_STAFF):
         staff_row.append(KeyboardButton(text=str(INVITE)))
     if can(actor, Permission.VIEW_TEAM):

@@ -9,6 +9,7 @@ from datetime import datetime
 from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import format_datetime
+from bot.render.absences import covering_for
 from bot.render.labels import (
     category_name,
     department_name,
@@ -106,6 +107,8 @@ def staff_card(view: RequestView, desk: DeskConfig, reader: Reader, now: datetim
         ),
         *deadlines(request, reader, now),
     ]
+    if view.covering_for is not None:
+        lines.insert(4, covering_for(view.covering_for))
     if request.wanted:
         lines.append(_("Wants: {outcome}").format(outcome=outcome_name(request.wanted)))
     if request.order_ref:

@@ -34,6 +34,8 @@ class Actor:
     locale: str
     timezone: str
     user: UserDTO | None
+    # Staff he covers for right now (their absence): he may work on their clients too.
+    covers: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, user: UserDTO) -> Actor:
@@ -82,4 +84,7 @@ async def load_actor(
     if user.unreachable_at is not None:
         # He writes again, so he has unblocked the bot: messages may go to him again.
         user = await uow.users.update(user.id, now=clock.now(), unreachable_at=None)
+    if user.role.is_staff:
+        covers = await uow.absences.covered_by(user.id, clock.now())
+        return Actor(user.telegram_id, user.role, user.locale, user.timezone, user, covers)
     return Actor.of(user)

@@ -37,9 +37,12 @@ async def due_digests(uow: UnitOfWork, clock: Clock, days: Mapping[str, int]) ->
     scheduler; empty ones are claimed too (nothing to say today) but not returned."""
     now = clock.now()
     made = []
-    for user in await uow.users.staff():
+    staff = await uow.users.staff()
+    # Away: his digest waits, and he gets the hand-back digest on his return instead.
+    away = set(await uow.absences.deputies((user.id for user in staff), now))
+    for user in staff:
         local = now.astimezone(ZoneInfo(user.timezone))
-        if local.weekday() >= 5 or local.time() < STARTS:
+        if local.weekday() >= 5 or local.time() < STARTS or user.id in away:
             continue
         if not await uow.users.claim_digest(user.id, local.date()):
             continue

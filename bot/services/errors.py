@@ -83,3 +83,21 @@ class ReminderRejected(Exception):
     def __init__(self, problem: ReminderProblem) -> None:
         super().__init__(problem.value)
         self.problem = problem
+
+
+class AbsenceProblem(StrEnum):
+    PAST_DAY = "past_day"
+    ENDS_BEFORE_START = "ends_before_start"
+    TOO_LONG = "too_long"
+    OVERLAP = "overlap"
+    SELF_DEPUTY = "self_deputy"
+    DEPUTY_AWAY = "deputy_away"
+    COVERING = "covering"
+
+
+class AbsenceRejected(Exception):
+    """An absence that cannot be set; the problem says which answer to give."""
+
+    def __init__(self, problem: AbsenceProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem

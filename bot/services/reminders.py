@@ -157,10 +157,13 @@ def split_when(text: str, *, now: datetime, tz: str, locale: str) -> tuple[datet
 
 
 async def mine(uow: UnitOfWork, actor: Actor, reminder_id: int) -> ReminderDTO:
-    """His reminder; anyone else's, or a missing one, is NotAllowed alike."""
+    """His reminder, or one of a colleague he covers for; anyone else's, or a missing one,
+    is NotAllowed alike."""
     owner_id = access.require_staff(actor)
     reminder = await uow.reminders.get(reminder_id)
-    if reminder is None or reminder.owner_id != owner_id:
+    if reminder is None or (
+        reminder.owner_id != owner_id and reminder.owner_id not in actor.covers
+    ):
         raise NotAllowed("reminder")
     return reminder
 

@@ -8,6 +8,7 @@ moves from status to status lives in `lifecycle`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.services import sla
 from bot.services.actors import Actor
@@ -77,6 +78,8 @@ class RequestView:
     events: list[EventDTO]
     handoffs: list[HandoffDTO]
     rating: FeedbackDTO | None
+    # The client's owner, away: the assignee holds the request as his deputy.
+    covering_for: UserDTO | None = None
 
     @property
     def active_handoff(self) -> HandoffDTO | None:
@@ -169,16 +172,25 @@ async def for_anyone(uow: UnitOfWork, actor: Actor, request_id: int) -> RequestD
     return await for_client(uow, actor, request_id)
 
 
-async def _route(uow: UnitOfWork, client: UserDTO) -> UserDTO | None:
+async def _route(
+    uow: UnitOfWork, client: UserDTO, now: datetime
+) -> tuple[UserDTO | None, int | None]:
+    """Who answers the request, and the absence under which he covers for the client's
+    owner (None when the owner himself does, or nobody owns the client)."""
     if client.owner_id is not None:
         owner = await uow.users.get(client.owner_id)
         if owner is not None and owner.role.is_staff:
-            return owner
+            away = await uow.absences.current(owner.id, now)
+            if away is not None:
+                deputy = await uow.users.get(away.deputy_id)
+                if deputy is not None and deputy.role.is_staff:
+                    return deputy, away.id
+            return owner, None
     for role in ROUTING_ORDER:
-        chosen = await uow.requests.least_loaded(role)
+        chosen = await uow.requests.least_loaded(role, now)
         if chosen is not None:
-            return await uow.users.get(chosen)
-    return None
+            return await uow.users.get(chosen), None
+    return None, None
 
 
 async def file(
@@ -193,8 +205,13 @@ async def file(
     if len(draft.attachments) > desk.max_attachments:
         raise RequestRejected(RequestProblem.TOO_MANY_FILES)
     now = clock.now()
-    assignee = await _route(uow, client)
-    if assignee is not None and client.owner_id != assignee.id and assignee.role is Role.SPECIALIST:
+    assignee, cover_id = await _route(uow, client, now)
+    if (
+        assignee is not None
+        and cover_id is None
+        and client.owner_id != assignee.id
+        and assignee.role is Role.SPECIALIST
+    ):
         # The specialist who answers a client's first request becomes his single contact.
         client = await uow.users.update(client.id, now=now, owner_id=assignee.id)
         await crm_clients.adopt(uow, client, assignee.id, now)
@@ -213,6 +230,7 @@ async def file(
         updated_at=now,
         first_response_due=due.first_response,
         resolution_due=due.resolution,
+        cover_id=cover_id,
     )
     await uow.requests.add_event(
         request.id, actor_id=client.id, action="created", now=now, to_status=RequestStatus.NEW
@@ -253,14 +271,22 @@ async def view(uow: UnitOfWork, actor: Actor, request_id: int) -> RequestView:
 
 
 async def _view(uow: UnitOfWork, request: RequestDTO) -> RequestView:
+    client = await uow.users.find(request.client_id)
+    covered = (
+        request.cover_id is not None
+        and request.status.is_open
+        and client is not None
+        and client.owner_id not in (None, request.assignee_id)
+    )
     return RequestView(
         request=request,
-        client=await uow.users.find(request.client_id),
+        client=client,
         assignee=await uow.users.find(request.assignee_id),
         messages=await uow.messages.of_request(request.id),
         events=await uow.requests.events(request.id),
         handoffs=await uow.handoffs.of_request(request.id),
         rating=await uow.feedback.rating_of(request.id),
+        covering_for=await uow.users.find(client.owner_id) if covered and client else None,
     )
 
 

@@ -275,3 +275,21 @@ class ReminderDTO:
     message_id: int | None
     created_at: datetime
     deal_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AbsenceDTO:
+    id: int
+    user_id: int
+    deputy_id: int
+    starts_at: datetime
+    ends_at: datetime
+    created_by: int | None
+    created_at: datetime
+    cancelled_at: datetime | None
+    started_at: datetime | None
+    handed_back_at: datetime | None
+
+    def is_on(self, now: datetime) -> bool:
+        """He is away right now (a cancelled absence never is)."""
+        return self.cancelled_at is None and self.starts_at <= now < self.ends_at

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.repositories.absences import AbsenceRepository
 from bot.storage.repositories.audit import AuditRepository
 from bot.storage.repositories.clients import ClientRepository
 from bot.storage.repositories.deals import DealRepository
@@ -31,3 +32,4 @@ class UnitOfWork:
         self.timeline = TimelineRepository(session)
         self.deals = DealRepository(session)
         self.reminders = ReminderRepository(session)
+        self.absences = AbsenceRepository(session)

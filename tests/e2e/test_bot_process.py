@@ -113,9 +113,10 @@ async def test_migrate_creates_the_schema_in_a_fresh_sqlite_file(tmp_path: Path)
         "clients",
         "deals",
         "reminders",
+        "absences",
         "alembic_version",
     } <= tables
-    assert sqlite_rows(path, "SELECT version_num FROM alembic_version") == [("0004",)]
+    assert sqlite_rows(path, "SELECT version_num FROM alembic_version") == [("0005",)]
     # journal_mode=WAL is stored in the file, so any later connection sees it.
     assert sqlite_rows(path, "PRAGMA journal_mode") == [("wal",)]
 
@@ -191,7 +192,7 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(launch: Launch) 
         ["📥 Requests", "🗂 Clients"],
         ["➕ New lead", "📝 Note"],
         ["💼 Deals", "⏰ Reminders"],
-        ["✉️ Invite staff", "👥 Team"],
+        ["🏖 Absence", "✉️ Invite staff", "👥 Team"],
         ["❓ Help", "🌐 Language"],
     ]
 
@@ -214,6 +215,7 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(launch: Launch) 
         ["📥 Requests", "🗂 Clients"],
         ["➕ New lead", "📝 Note"],
         ["💼 Deals", "⏰ Reminders"],
+        ["🏖 Absence"],
         ["❓ Help", "🌐 Language"],
     ]
     scope = {"type": "chat", "chat_id": 700}
@@ -227,6 +229,7 @@ async def test_admin_invites_a_specialist_who_joins_by_the_link(launch: Launch) 
         "deals",
         "remind",
         "reminders",
+        "away",
         "import",
         "export",
         "help",
@@ -417,7 +420,7 @@ async def test_migrate_needs_no_token(tmp_path: Path) -> None:
     code, output = await run_once(["migrate"], env, timeout=30, cwd=tmp_path)
 
     assert code == 0, output
-    assert sqlite_rows(database, "SELECT version_num FROM alembic_version") == [("0004",)]
+    assert sqlite_rows(database, "SELECT version_num FROM alembic_version") == [("0005",)]
 
 
 async def test_a_busy_port_is_explained(api: FakeBotAPI, tmp_path: Path) -> None:

@@ -192,6 +192,7 @@ async def test_commands_are_published_per_language_and_scope(harness: Harness) -
         "deals",
         "remind",
         "reminders",
+        "away",
         "import",
         "export",
         "help",

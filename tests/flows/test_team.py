@@ -39,7 +39,13 @@ async def test_admin_promotes_a_specialist_to_head_of_sales(harness: Harness) ->
     assert callback_answer(calls) == "Role changed."
     assert (await stored(harness, 710)).role == "head_of_sales"
     assert sergey.last_text() == "Ваша роль теперь: начальник отдела сбыта."
-    assert sergey.menu()[6:] == ["✉️ Пригласить сотрудника", "👥 Команда", "❓ Помощь", "🌐 Язык"]
+    assert sergey.menu()[6:] == [
+        "🏖 Отсутствие",
+        "✉️ Пригласить сотрудника",
+        "👥 Команда",
+        "❓ Помощь",
+        "🌐 Язык",
+    ]
     commands = [c for c in harness.calls("SetMyCommands") if c.scope.type == "chat"]
     assert [c.command for c in commands[-1].commands] == [
         "start",
@@ -50,6 +56,7 @@ async def test_admin_promotes_a_specialist_to_head_of_sales(harness: Harness) ->
         "deals",
         "remind",
         "reminders",
+        "away",
         "import",
         "export",
         "help",

@@ -1,6 +1,7 @@
 """Who may see and change which clients.
 
-A specialist works with the clients he owns; the head of sales and admins with everyone's.
+A specialist works with the clients he owns, and with those of colleagues he covers for while
+they are away; the head of sales and admins with everyone's.
 Clients are never shown to clients. A client someone may not see is answered exactly like
 a missing one (NotAllowed), so a forged button or inline query reveals nothing.
 """
@@ -28,16 +29,24 @@ def sees_everyone(actor: Actor) -> bool:
 
 
 def owner_scope(actor: Actor) -> int | None:
-    """Whose clients lists and searches cover: the specialist's own, or None for all."""
+    """Whose clients his lists cover: the specialist's own, or None for all."""
     user_id = require_staff(actor)
     return None if sees_everyone(actor) else user_id
+
+
+def search_scopes(actor: Actor) -> list[int | None]:
+    """Whose clients his searches cover, one owner at a time: his own first, then those of
+    the colleagues he covers for; [None] for all."""
+    own = owner_scope(actor)
+    return [own] if own is None else [own, *sorted(actor.covers)]
 
 
 def may_see(actor: Actor, client: ClientDTO) -> bool:
     if not actor.is_registered or not actor.role.is_staff:
         return False
     return sees_everyone(actor) or (
-        client.owner_id is not None and client.owner_id == actor.user_id
+        client.owner_id is not None
+        and (client.owner_id == actor.user_id or client.owner_id in actor.covers)
     )
 
 

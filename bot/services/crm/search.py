@@ -79,9 +79,22 @@ async def find(
     uow: UnitOfWork, actor: Actor, query: str, *, region: str, limit: int = 10
 ) -> list[ClientDTO]:
     """The clients the query finds, best first, at most `limit`. Raises NotAllowed for a
-    non-staff actor and ClientRejected(EMPTY / TOO_LONG) for a query not worth running."""
-    owner_id = access.owner_scope(actor)
+    non-staff actor and ClientRejected(EMPTY / TOO_LONG) for a query not worth running.
+    A deputy's own clients come first, then those of whom he covers for."""
+    scopes = access.search_scopes(actor)
     text = checked(query)
+    found: dict[int, ClientDTO] = {}
+    for owner_id in scopes:
+        for client in await _find(uow, owner_id, text, region=region, limit=limit - len(found)):
+            found.setdefault(client.id, client)
+        if len(found) >= limit:
+            break
+    return list(found.values())
+
+
+async def _find(
+    uow: UnitOfWork, owner_id: int | None, text: str, *, region: str, limit: int
+) -> list[ClientDTO]:
     found: dict[int, ClientDTO] = {}
 
     def room() -> int:

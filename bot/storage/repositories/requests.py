@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.dto import EventDTO, RequestDTO
 from bot.storage.enums import OPEN_STATUSES, RequestKind, RequestStatus, Role
-from bot.storage.models import Request, RequestEvent, User
+from bot.storage.models import Absence, Request, RequestEvent, User
+from bot.storage.repositories.absences import in_force
 from bot.storage.repositories.rows import from_row
 
 IS_OPEN = Request.status.in_([status.value for status in OPEN_STATUSES])
@@ -135,9 +136,11 @@ class RequestRepository:
         )
         return [client_id for client_id in rows if client_id is not None]
 
-    async def least_loaded(self, role: Role) -> int | None:
+    async def least_loaded(self, role: Role, now: datetime) -> int | None:
         """The member of this role with the fewest open requests; on a tie, the one who
-        got a request least recently (round robin), then the longest-serving."""
+        got a request least recently (round robin), then the longest-serving. Someone away
+        (an absence in force) gets none."""
+        away = select(Absence.id).where(Absence.user_id == User.id, *in_force(now))
         open_count = (
             select(func.count())
             .where(Request.assignee_id == User.id, IS_OPEN)
@@ -152,7 +155,7 @@ class RequestRepository:
         )
         return await self._session.scalar(
             select(User.id)
-            .where(User.role == role.value)
+            .where(User.role == role.value, ~away.correlate(User).exists())
             .order_by(open_count, last_assigned.is_not(None), last_assigned, User.id)
             .limit(1)
         )

@@ -1,0 +1,50 @@
+"""Taking absence cover up when an absence begins and giving it back when it ends (see
+bot/services/absences.py), and telling the two people concerned each time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiogram.methods import SendMessage
+
+from bot.render import absences as render
+from bot.services import absences
+from bot.services.absences import Cover, HandBack
+from bot.storage.dto import UserDTO
+from bot.storage.uow import UnitOfWork
+from bot.timed import TimedJob
+
+
+@dataclass
+class AbsenceCover(TimedJob):
+    async def run_once(self) -> int:
+        """Gives back the covers whose absence is over, takes up those whose absence has
+        begun; returns how many messages went out."""
+        async with self.sessionmaker() as session, session.begin():
+            uow = UnitOfWork(session)
+            ended = await absences.ending(uow, self.clock)
+            begun = await absences.starting(uow, self.clock)
+        messages: list[SendMessage] = []
+        for back in ended:
+            messages += self.hand_back_messages(back)
+        for cover in begun:
+            messages += self.cover_messages(cover)
+        return await self.send_all([(message, None) for message in messages])
+
+    def cover_messages(self, cover: Cover) -> list[SendMessage]:
+        return [
+            self.message(cover.deputy, lambda: render.cover_begins(cover, cover.deputy.locale)),
+            self.message(cover.user, lambda: render.absence_begins(cover, cover.user.locale)),
+        ]
+
+    def hand_back_messages(self, back: HandBack) -> list[SendMessage]:
+        return [
+            self.message(back.user, lambda: render.welcome_back(back, back.user.locale)),
+            self.message(back.deputy, lambda: render.cover_over(back)),
+        ]
+
+    def message(self, to: UserDTO, text: Callable[[], str]) -> SendMessage:
+        """`text` rendered in the recipient's language."""
+        with self.i18n.context(), self.i18n.use_locale(to.locale):
+            return SendMessage(chat_id=to.telegram_id, text=text())
