@@ -1,5 +1,7 @@
 """aiogram-dialog's calendar with month and weekday names in the reader's language, and
-"today" in his time zone (the stock widget uses the server's locale and zone)."""
+"today" in his time zone by the app's clock (the stock widget uses the server's locale, zone
+and wall clock: it would open on another month than the one the rest of the bot, and its
+tests, live in)."""
 
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ class BabelDate(Text):
 class LocalCalendar(Calendar):
     def _init_views(self) -> dict[CalendarScope, CalendarScopeView]:
         return {
-            CalendarScope.DAYS: CalendarDaysView(
+            CalendarScope.DAYS: ClockDaysView(
                 self._item_callback_data,
                 header_text=BabelDate("LLLL y", "🗓 {}"),
                 weekday_text=BabelDate("EEEEEE"),
@@ -56,7 +58,28 @@ class LocalCalendar(Calendar):
     async def _get_user_config(
         self, data: dict[str, Any], manager: DialogManager
     ) -> CalendarUserConfig:
-        actor = manager.middleware_data["actor"]
-        zone = ZoneInfo(actor.timezone)
-        today = manager.middleware_data["clock"].now().astimezone(zone).date()
-        return CalendarUserConfig(timezone=zone, min_date=today)  # type: ignore[arg-type]
+        zone = ZoneInfo(manager.middleware_data["actor"].timezone)
+        return CalendarUserConfig(timezone=zone, min_date=today(manager))  # type: ignore[arg-type]
+
+    def get_offset(self, manager: DialogManager) -> date | None:
+        """The month shown first is today's by the clock."""
+        offset = super().get_offset(manager)
+        if offset is None:
+            offset = today(manager)
+            self.set_offset(offset, manager)
+        return offset
+
+
+class ClockDaysView(CalendarDaysView):
+    """Marks as today the clock's today, not the wall clock's."""
+
+    async def _render_date_button(
+        self, selected_date: date, _today: date, data: dict[str, Any], manager: DialogManager
+    ) -> Any:
+        return await super()._render_date_button(selected_date, today(manager), data, manager)
+
+
+def today(manager: DialogManager) -> date:
+    """Today in the reader's time zone, by the app's clock."""
+    zone = ZoneInfo(manager.middleware_data["actor"].timezone)
+    return manager.middleware_data["clock"].now().astimezone(zone).date()
