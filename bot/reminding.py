@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 BATCH = 500  # reminders claimed at a time
 LOW_WATER = 150  # unsent ones left when the next batch is claimed
+RENDER_SLICE = 10  # messages rendered between two turns of the event loop
 
 
 @dataclass
@@ -105,10 +106,15 @@ class ReminderDelivery(TimedJob):
                     # Someone away: his deputy gets them, marked as covering for him.
                     owners = {item.owner.id for item in due}
                     deputies = await absences.stand_ins(uow, self.clock, owners)
-                for item in due:
+                for index, item in enumerate(due, start=1):
                     sending.add(
                         asyncio.ensure_future(self._deliver(item, deputies.get(item.owner.id)))
                     )
+                    if index % RENDER_SLICE == 0:
+                        # Each task renders its message as it starts: a batch's worth at
+                        # once would hold the event loop, and the sender on it, for a
+                        # quarter of a second. A slice at a time lets the sender in between.
+                        await asyncio.sleep(0)
                 if len(due) < BATCH:
                     break
                 while len(sending) > LOW_WATER:

@@ -111,8 +111,11 @@ class UserRepository:
         wanted = sorted(set(user_ids))
         if not wanted:
             return {}
-        rows = await self._session.scalars(select(User).where(User.id.in_(wanted)))
-        return {row.id: to_dto(row) for row in rows}
+        # Plain rows (see ReminderRepository.claim_due): a reminder batch's owners at once.
+        rows = await self._session.execute(
+            select(*User.__table__.columns).where(User.id.in_(wanted))
+        )
+        return {row.id: to_dto(row) for row in rows}  # type: ignore[arg-type]
 
     async def set_unreachable(self, telegram_id: int, when: datetime | None) -> None:
         """Marks him as having blocked the bot (`when`), or reachable again (None)."""
