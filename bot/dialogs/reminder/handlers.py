@@ -3,6 +3,7 @@ service, which checks that the reminder and its client are this actor's."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,6 +33,7 @@ from bot.services import reminders
 from bot.services.crm import access
 from bot.services.errors import NotAllowed, ReminderProblem, ReminderRejected
 from bot.services.when import parse_when
+from bot.storage.dto import ReminderDTO
 from bot.storage.enums import Recurrence
 from bot.texts import stale_button
 
@@ -137,12 +139,26 @@ async def on_repeat(event: CallbackQuery, _w: Any, manager: DialogManager, item:
 
 async def on_confirm(event: CallbackQuery, _w: Button, manager: DialogManager) -> None:
     data = manager.dialog_data
-    if data.get(SNOOZE_OF):
-        await _snooze(event, manager)
-        return
     who = actor(manager)
-    try:
-        item = await reminders.create(
+    if data.get(SNOOZE_OF):
+        await _settle(
+            event,
+            manager,
+            lambda: reminders.snooze(
+                uow(manager),
+                who,
+                clock(manager),
+                int(data[SNOOZE_OF]),
+                datetime.fromisoformat(data[AT]),
+            ),
+            _("Snoozed."),
+            _("💤 I will remind you {when}."),
+        )
+        return
+    await _settle(
+        event,
+        manager,
+        lambda: reminders.create(
             uow(manager),
             who,
             clock(manager),
@@ -150,33 +166,25 @@ async def on_confirm(event: CallbackQuery, _w: Button, manager: DialogManager) -
             due_at=datetime.fromisoformat(data[AT]),
             client_id=data.get(CLIENT_ID),
             recurrence=Recurrence(data.get(REPEAT, Recurrence.ONCE.value)),
-        )
-    except (NotAllowed, KeyError, ValueError):
-        await event.answer(stale_button(), show_alert=True)
-        await manager.done()
-        return
-    except ReminderRejected as error:
-        await event.answer(problem_text(error.problem), show_alert=True)
-        return
-    await event.answer(_("Saved."))
-    await manager.done()
-    await manager.middleware_data["bot"].send_message(
-        who.telegram_id,
-        _("✅ I will remind you {when}.").format(when=Reader.of(who).when(item.due_at)),
+        ),
+        _("Saved."),
+        _("✅ I will remind you {when}."),
     )
 
 
-async def _snooze(event: CallbackQuery, manager: DialogManager) -> None:
-    data = manager.dialog_data
+async def _settle(
+    event: CallbackQuery,
+    manager: DialogManager,
+    change: Callable[[], Awaitable[ReminderDTO]],
+    answer: str,
+    confirmation: str,
+) -> None:
+    """Makes the change (a new reminder, or one snoozed); the dialog closes and the chat
+    keeps a line saying when it comes. A stale or forged draft closes it with the usual
+    answer; a time that no longer fits keeps it open for another."""
     who = actor(manager)
     try:
-        item = await reminders.snooze(
-            uow(manager),
-            who,
-            clock(manager),
-            int(data[SNOOZE_OF]),
-            datetime.fromisoformat(data[AT]),
-        )
+        item = await change()
     except (NotAllowed, KeyError, ValueError):
         await event.answer(stale_button(), show_alert=True)
         await manager.done()
@@ -184,11 +192,10 @@ async def _snooze(event: CallbackQuery, manager: DialogManager) -> None:
     except ReminderRejected as error:
         await event.answer(problem_text(error.problem), show_alert=True)
         return
-    await event.answer(_("Snoozed."))
+    await event.answer(answer)
     await manager.done()
     await manager.middleware_data["bot"].send_message(
-        who.telegram_id,
-        _("💤 I will remind you {when}.").format(when=Reader.of(who).when(item.due_at)),
+        who.telegram_id, confirmation.format(when=Reader.of(who).when(item.due_at))
     )
 
 
