@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiogram.methods import SendMessage
+from aiogram.utils.i18n import I18n
 
 from bot.render import absences as render
 from bot.services import absences
@@ -27,24 +28,34 @@ class AbsenceCover(TimedJob):
             begun = await absences.starting(uow, self.clock)
         messages: list[SendMessage] = []
         for back in ended:
-            messages += self.hand_back_messages(back)
+            messages += hand_back_messages(self.i18n, back)
         for cover in begun:
             messages += self.cover_messages(cover)
         return await self.send_all([(message, None) for message in messages])
 
     def cover_messages(self, cover: Cover) -> list[SendMessage]:
         return [
-            self.message(cover.deputy, lambda: render.cover_begins(cover, cover.deputy.locale)),
-            self.message(cover.user, lambda: render.absence_begins(cover, cover.user.locale)),
+            message_to(
+                self.i18n, cover.deputy, lambda: render.cover_begins(cover, cover.deputy.locale)
+            ),
+            message_to(
+                self.i18n, cover.user, lambda: render.absence_begins(cover, cover.user.locale)
+            ),
         ]
 
-    def hand_back_messages(self, back: HandBack) -> list[SendMessage]:
-        return [
-            self.message(back.user, lambda: render.welcome_back(back, back.user.locale)),
-            self.message(back.deputy, lambda: render.cover_over(back)),
-        ]
 
-    def message(self, to: UserDTO, text: Callable[[], str]) -> SendMessage:
-        """`text` rendered in the recipient's language."""
-        with self.i18n.context(), self.i18n.use_locale(to.locale):
-            return SendMessage(chat_id=to.telegram_id, text=text())
+def hand_back_messages(i18n: I18n, back: HandBack, *, to_user: bool = True) -> list[SendMessage]:
+    """The deputy's "cover over", and (unless he reads it on his own screen) the returning
+    one's welcome back."""
+    messages = [message_to(i18n, back.deputy, lambda: render.cover_over(back))]
+    if to_user:
+        messages.append(
+            message_to(i18n, back.user, lambda: render.welcome_back(back, back.user.locale))
+        )
+    return messages
+
+
+def message_to(i18n: I18n, to: UserDTO, text: Callable[[], str]) -> SendMessage:
+    """`text` rendered in the recipient's language."""
+    with i18n.context(), i18n.use_locale(to.locale):
+        return SendMessage(chat_id=to.telegram_id, text=text())

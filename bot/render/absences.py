@@ -33,9 +33,13 @@ def format_day(day: date, locale: str) -> str:
 
 
 def period(absence: AbsenceDTO, user: UserDTO, locale: str) -> str:
-    first, last = days(absence, user)
+    return span(*days(absence, user), locale)
+
+
+def span(first: date, last: date, locale: str) -> str:
+    """ "Nov 28 – 30, 2026", or one day alone."""
     if first == last:
-        return format_date(first, "medium", locale=locale)
+        return format_day(first, locale)
     return format_interval(first, last, "yMMMd", locale=locale)
 
 
@@ -66,13 +70,8 @@ def listing(
 
 
 def summary(user: UserDTO, deputy: UserDTO, first: date, last: date, locale: str) -> str:
-    when = (
-        format_date(first, "medium", locale=locale)
-        if first == last
-        else format_interval(first, last, "yMMMd", locale=locale)
-    )
     return _("🏖 {name} is away {period}; {deputy} covers. Is that right?").format(
-        name=name(user), period=when, deputy=name(deputy)
+        name=name(user), period=span(first, last, locale), deputy=name(deputy)
     )
 
 
@@ -118,7 +117,7 @@ def cover_begins(cover: Cover, locale: str) -> str:
     lines = [
         _("🤝 <b>You cover for {name} until {last}.</b>").format(
             name=name(cover.user),
-            last=format_date(days(cover.absence, cover.user)[1], "medium", locale=locale),
+            last=format_day(days(cover.absence, cover.user)[1], locale),
         ),
         _(
             "Their clients' new requests, messages, reminders and nudges come to you, marked "
@@ -140,7 +139,7 @@ def absence_begins(cover: Cover, locale: str) -> str:
     """To the one away, when it begins."""
     return _("🏖 Your absence begins: {deputy} covers for you until {last}.").format(
         deputy=name(cover.deputy),
-        last=format_date(days(cover.absence, cover.user)[1], "medium", locale=locale),
+        last=format_day(days(cover.absence, cover.user)[1], locale),
     )
 
 

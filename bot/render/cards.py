@@ -105,10 +105,9 @@ def staff_card(view: RequestView, desk: DeskConfig, reader: Reader, now: datetim
         _("Assignee: {name}").format(
             name=html.escape(view.assignee.display_name) if view.assignee else "—"
         ),
+        *([covering_for(view.covering_for)] if view.covering_for else []),
         *deadlines(request, reader, now),
     ]
-    if view.covering_for is not None:
-        lines.insert(4, covering_for(view.covering_for))
     if request.wanted:
         lines.append(_("Wants: {outcome}").format(outcome=outcome_name(request.wanted)))
     if request.order_ref:

@@ -91,7 +91,7 @@ async def who_may_be_away(uow: UnitOfWork, actor: Actor) -> list[UserDTO]:
 
 async def deputies_for(uow: UnitOfWork, actor: Actor, user_id: int) -> list[UserDTO]:
     """Who may cover for him: the rest of the team (specialists and heads of sales)."""
-    user = await _person(uow, actor, user_id)
+    user = await person(uow, actor, user_id)
     return [
         other
         for other in await uow.users.staff()
@@ -99,7 +99,7 @@ async def deputies_for(uow: UnitOfWork, actor: Actor, user_id: int) -> list[User
     ]
 
 
-async def _person(uow: UnitOfWork, actor: Actor, user_id: int) -> UserDTO:
+async def person(uow: UnitOfWork, actor: Actor, user_id: int) -> UserDTO:
     """The one to be away, if this actor may set his absence; NotAllowed otherwise."""
     me = _staff(actor)
     if user_id == me.id:
@@ -135,7 +135,7 @@ async def plan(
 ) -> Planned:
     """Sets his absence from the start of `first_day` to the end of `last_day` in his time
     zone. One that has begun already (from today) is taken up at once."""
-    user = await _person(uow, actor, user_id)
+    user = await person(uow, actor, user_id)
     now = clock.now()
     check_days(first_day, last_day, today(now, user))
     if deputy_id == user.id:
@@ -169,7 +169,7 @@ async def plan(
 
 async def ahead(uow: UnitOfWork, actor: Actor, clock: Clock, user_id: int) -> list[AbsenceDTO]:
     """His absences on now or still to come."""
-    user = await _person(uow, actor, user_id)
+    user = await person(uow, actor, user_id)
     return await uow.absences.ahead_of(user.id, clock.now())
 
 
@@ -179,7 +179,7 @@ async def end(uow: UnitOfWork, actor: Actor, clock: Clock, absence_id: int) -> H
     absence = await uow.absences.get(absence_id)
     if absence is None:
         raise NotAllowed("absence")
-    user = await _person(uow, actor, absence.user_id)
+    await person(uow, actor, absence.user_id)  # he may end it
     now = clock.now()
     if absence.cancelled_at is not None or absence.ends_at <= now:
         raise NotAllowed("absence")  # over already: the button is stale
@@ -190,7 +190,8 @@ async def end(uow: UnitOfWork, actor: Actor, clock: Clock, absence_id: int) -> H
     absence = await uow.absences.set(
         absence.id, ends_at=now, started_at=absence.started_at or now, handed_back_at=now
     )
-    return await _give_back(uow, absence, user, now)
+    user, deputy = await _people(uow, absence)
+    return await _give_back(uow, absence, user, deputy, now)
 
 
 async def starting(uow: UnitOfWork, clock: Clock) -> list[Cover]:
@@ -209,7 +210,7 @@ async def ending(uow: UnitOfWork, clock: Clock) -> list[HandBack]:
     hand_backs = []
     for absence in await uow.absences.claim_ends(now, BATCH):
         user, deputy = await _people(uow, absence)
-        hand_backs.append(await _give_back(uow, absence, user, now, deputy))
+        hand_backs.append(await _give_back(uow, absence, user, deputy, now))
     return hand_backs
 
 
@@ -235,26 +236,18 @@ async def _take_up(
 
 
 async def _give_back(
-    uow: UnitOfWork,
-    absence: AbsenceDTO,
-    user: UserDTO,
-    now: datetime,
-    deputy: UserDTO | None = None,
+    uow: UnitOfWork, absence: AbsenceDTO, user: UserDTO, deputy: UserDTO, now: datetime
 ) -> HandBack:
-    if deputy is None:
-        deputy = await uow.users.get(absence.deputy_id)
-        assert deputy is not None
     returned = await uow.absences.hand_back(absence)
     for request_id in returned:
         await uow.requests.add_event(request_id, actor_id=None, action="cover.returned", now=now)
     since, until = absence.starts_at, absence.ends_at
-    held, _open = await uow.absences.covered_requests(absence.id)
     return HandBack(
         absence,
         user,
         deputy,
         returned,
-        requests=held,
+        requests=await uow.absences.covered_requests(absence.id),
         messages=await uow.absences.client_messages(absence.id, since, until),
         reminders=await uow.absences.reminders_sent(user.id, since, until),
         entries=await uow.absences.entries_by(deputy.id, user.id, since, until),

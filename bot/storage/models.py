@@ -436,3 +436,8 @@ class Absence(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     handed_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @classmethod
+    def in_force(cls, now: datetime):  # type: ignore[no-untyped-def]
+        """The conditions of an absence in force at `now`."""
+        return (cls.cancelled_at.is_(None), cls.starts_at <= now, cls.ends_at > now)

@@ -18,13 +18,9 @@ def _labels() -> dict[str, str]:
     return {"back": _("⬅️ Back"), "cancel": _("Cancel"), "close": _("Close")}
 
 
-async def _people(manager: DialogManager) -> dict[int, Any]:
-    return {user.id: user for user in await absences.who_may_be_away(uow(manager), actor(manager))}
-
-
 async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     manager, who = dialog_manager, actor(dialog_manager)
-    person = (await _people(manager)).get(person_id(manager)) or who.user
+    person = await absences.person(uow(manager), who, person_id(manager))
     ahead = await absences.ahead(uow(manager), who, clock(manager), person.id)
     deputies = await uow(manager).users.many(absence.deputy_id for absence in ahead)
     now = clock(manager).now()
@@ -51,10 +47,10 @@ async def list_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, An
 
 
 async def person_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
-    people = await _people(dialog_manager)
+    people = await absences.who_may_be_away(uow(dialog_manager), actor(dialog_manager))
     return {
         "text": _("Whose absence?"),
-        "people": [(str(user.id), user.display_name) for user in people.values()],
+        "people": [(str(user.id), user.display_name) for user in people],
         **_labels(),
     }
 
@@ -106,7 +102,7 @@ async def confirm_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str,
 async def end_getter(dialog_manager: DialogManager, **_kw: Any) -> dict[str, Any]:
     manager, who = dialog_manager, actor(dialog_manager)
     absence = await uow(manager).absences.get(int(manager.dialog_data.get(ENDING) or 0))
-    person = (await _people(manager)).get(person_id(manager)) or who.user
+    person = await absences.person(uow(manager), who, person_id(manager))
     if absence is None or absence.user_id != person.id:
         return {"text": _("This absence is over already."), "sure": "", "ok": False, **_labels()}
     on = absence.is_on(clock(manager).now())

@@ -76,7 +76,7 @@ async def _days_fit(
     callback: CallbackQuery, manager: DialogManager, first: date, last: date
 ) -> bool:
     try:
-        person = await _person(manager)
+        person = await absences.person(uow(manager), actor(manager), person_id(manager))
         absences.check_days(first, last, absences.today(clock(manager).now(), person))
     except AbsenceRejected as error:
         await say(callback, render.problem(error.problem))
@@ -85,14 +85,6 @@ async def _days_fit(
         await _refuse(callback, manager)
         return False
     return True
-
-
-async def _person(manager: DialogManager):  # type: ignore[no-untyped-def]
-    people = await absences.who_may_be_away(uow(manager), actor(manager))
-    for user in people:
-        if user.id == person_id(manager):
-            return user
-    raise NotAllowed("absence")
 
 
 async def on_deputy(callback: CallbackQuery, _w: Any, manager: DialogManager, item: str) -> None:

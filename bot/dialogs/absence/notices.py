@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aiogram.methods import SendMessage
-from aiogram.utils.i18n import I18n
 from aiogram_dialog import DialogManager
 
+from bot.absence_cover import hand_back_messages, message_to
 from bot.dialogs.context import actor
 from bot.middlewares.commit_first import commit_before_sending
 from bot.outbound import OutboundSender
@@ -19,9 +19,7 @@ from bot.storage.dto import AbsenceDTO, UserDTO
 
 
 def _message(manager: DialogManager, to: UserDTO, text: Callable[[], str]) -> SendMessage:
-    i18n: I18n = manager.middleware_data["i18n"]
-    with i18n.use_locale(to.locale):
-        return SendMessage(chat_id=to.telegram_id, text=text())
+    return message_to(manager.middleware_data["i18n"], to, text)
 
 
 async def _send(manager: DialogManager, messages: list[SendMessage]) -> None:
@@ -51,12 +49,9 @@ async def planned(manager: DialogManager, item: Planned) -> None:
 
 
 async def handed_back(manager: DialogManager, back: HandBack) -> None:
-    messages = [_message(manager, back.deputy, lambda: render.cover_over(back))]
-    if back.user.id != actor(manager).user_id:
-        messages.append(
-            _message(manager, back.user, lambda: render.welcome_back(back, back.user.locale))
-        )
-    await _send(manager, messages)
+    i18n = manager.middleware_data["i18n"]
+    to_user = back.user.id != actor(manager).user_id
+    await _send(manager, hand_back_messages(i18n, back, to_user=to_user))
 
 
 async def called_off(manager: DialogManager, absence: AbsenceDTO) -> None:

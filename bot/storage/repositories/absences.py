@@ -10,18 +10,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.dto import AbsenceDTO
-from bot.storage.enums import OPEN_STATUSES, Side
+from bot.storage.enums import Side
 from bot.storage.models import Absence, Client, Reminder, Request, RequestMessage, TimelineEntry
+from bot.storage.repositories.requests import IS_OPEN
 from bot.storage.repositories.rows import from_row
 
 
 def to_dto(row: Absence) -> AbsenceDTO:
     return from_row(AbsenceDTO, row)
-
-
-def in_force(now: datetime):  # type: ignore[no-untyped-def]
-    """Absences in force at `now`."""
-    return (Absence.cancelled_at.is_(None), Absence.starts_at <= now, Absence.ends_at > now)
 
 
 class AbsenceRepository:
@@ -65,7 +61,7 @@ class AbsenceRepository:
     async def covered_by(self, deputy_id: int, now: datetime) -> frozenset[int]:
         """The people `deputy_id` covers for right now."""
         rows = await self._session.scalars(
-            select(Absence.user_id).where(Absence.deputy_id == deputy_id, *in_force(now))
+            select(Absence.user_id).where(Absence.deputy_id == deputy_id, *Absence.in_force(now))
         )
         return frozenset(rows)
 
@@ -76,14 +72,14 @@ class AbsenceRepository:
             return {}
         rows = await self._session.execute(
             select(Absence.user_id, Absence.deputy_id)
-            .where(Absence.user_id.in_(wanted), *in_force(now))
+            .where(Absence.user_id.in_(wanted), *Absence.in_force(now))
             .order_by(Absence.starts_at)
         )
         return {user_id: deputy_id for user_id, deputy_id in rows.all()}
 
     async def current(self, user_id: int, now: datetime) -> AbsenceDTO | None:
         row = await self._session.scalar(
-            select(Absence).where(Absence.user_id == user_id, *in_force(now)).limit(1)
+            select(Absence).where(Absence.user_id == user_id, *Absence.in_force(now)).limit(1)
         )
         return to_dto(row) if row else None
 
@@ -100,7 +96,11 @@ class AbsenceRepository:
 
     async def claim_starts(self, now: datetime, limit: int) -> list[AbsenceDTO]:
         """Absences whose time has come and whose cover nobody took up yet, now taken."""
-        ids = select(Absence.id).where(Absence.started_at.is_(None), *in_force(now)).limit(limit)
+        ids = (
+            select(Absence.id)
+            .where(Absence.started_at.is_(None), *Absence.in_force(now))
+            .limit(limit)
+        )
         return await self._claim(ids, Absence.started_at, now)
 
     async def claim_ends(self, now: datetime, limit: int) -> list[AbsenceDTO]:
@@ -150,24 +150,21 @@ class AbsenceRepository:
     async def _reassign(self, absence: AbsenceDTO, where, **values: object) -> list[int]:  # type: ignore[no-untyped-def]
         rows = await self._session.scalars(
             update(Request)
-            .where(*where, Request.status.in_([status.value for status in OPEN_STATUSES]))
+            .where(*where, IS_OPEN)
             .values(**values)
             .returning(Request.id)
             .execution_options(synchronize_session=False)
         )
         return sorted(rows)
 
-    async def covered_requests(self, absence_id: int) -> tuple[int, int]:
-        """Requests held under the absence: all of them, and those still open."""
-        is_open = Request.status.in_([status.value for status in OPEN_STATUSES])
-        row = (
-            await self._session.execute(
-                select(func.count(), func.count().filter(is_open)).where(
-                    Request.cover_id == absence_id
-                )
+    async def covered_requests(self, absence_id: int) -> int:
+        """How many requests were held under the absence."""
+        return int(
+            await self._session.scalar(
+                select(func.count()).select_from(Request).where(Request.cover_id == absence_id)
             )
-        ).one()
-        return int(row[0]), int(row[1])
+            or 0
+        )
 
     # What happened meanwhile, for the digest he gets when he is back -----------------
 

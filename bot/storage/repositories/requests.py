@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.storage.dto import EventDTO, RequestDTO
 from bot.storage.enums import OPEN_STATUSES, RequestKind, RequestStatus, Role
 from bot.storage.models import Absence, Request, RequestEvent, User
-from bot.storage.repositories.absences import in_force
 from bot.storage.repositories.rows import from_row
 
 IS_OPEN = Request.status.in_([status.value for status in OPEN_STATUSES])
@@ -140,7 +139,7 @@ class RequestRepository:
         """The member of this role with the fewest open requests; on a tie, the one who
         got a request least recently (round robin), then the longest-serving. Someone away
         (an absence in force) gets none."""
-        away = select(Absence.id).where(Absence.user_id == User.id, *in_force(now))
+        away = select(Absence.id).where(Absence.user_id == User.id, *Absence.in_force(now))
         open_count = (
             select(func.count())
             .where(Request.assignee_id == User.id, IS_OPEN)
